@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import type { Connection } from '../connect/connection.ts';
+import type { Vars } from '../inventory/types.ts';
+
+/** A file a task would write, for `--diff`. `before` is null when the file does not exist yet. */
+export interface FileChange {
+  path: string;
+  before: string | null;
+  after: string | null;
+  /** Contents too large or binary to show; the diff says so instead. */
+  binary?: boolean;
+}
+
+/** What `check` found: nothing to do, or a change it would make. */
+export type CheckResult<S = unknown> =
+  | { status: 'ok'; reason?: string; result?: Record<string, unknown> }
+  | {
+      status: 'change';
+      /** One line for humans: "create /etc/redis/7300.conf", "set vm.overcommit_memory 0 -> 1". */
+      description: string;
+      files?: FileChange[];
+      /** Whatever `apply` needs from the check (facts read, commands planned). */
+      state: S;
+    };
+
+export interface ApplyResult {
+  /** False when apply found nothing to do after all (it re-checked). */
+  changed: boolean;
+  /** Registered as `register:` result fields (rc, stdout, ...), merged with `changed`. */
+  result?: Record<string, unknown>;
+  /** Kept by the engine and handed to `rollback` if the play fails later. */
+  rollbackState?: unknown;
+}
+
+export interface TaskLogger {
+  /** Progress lines, shown by reporters; must not contain secrets (the engine masks known ones). */
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Everything a module sees while it runs on one host. */
+export interface TaskContext {
+  host: { name: string; vars: Vars };
+  conn: Connection;
+  /** Whether the task asked to run as root. Pass to exec/writeFile where root is required. */
+  become: boolean;
+  /** True in --check: `apply` is never called then; `check` must not change anything. */
+  checkMode: boolean;
+  signal: AbortSignal;
+  log: TaskLogger;
+  /** Directory of the playbook, for resolving relative controller paths (copy src, template src). */
+  baseDir: string;
+  /** Renders a nunjucks template string with this host's variables (for template-like modules). */
+  render(template: string, extraVars?: Vars): string;
+  /** Registers a secret value so every output masks it. */
+  addSecret(value: string): void;
+  /** Shared across every node of the run, keyed by the module's own names (e.g. redis node ids). */
+  runState: Map<string, unknown>;
+}
+
+/**
+ * A typed task module. `check` reads state and plans; `apply` makes the planned change.
+ * Modules keep the decision logic in pure functions (facts in, plan out) so it is unit-tested
+ * from data with no host at all, as pyinfra does with its operations.
+ */
+export interface TaskModule<P = any, S = any> {
+  /** Fully qualified name: `core.file`, `redis.build`. */
+  name: string;
+  summary: string;
+  params: z.ZodType<P>;
+  check(ctx: TaskContext, params: P): Promise<CheckResult<S>>;
+  apply(ctx: TaskContext, params: P, state: S): Promise<ApplyResult>;
+  /** Undoes what `apply` did, given its rollbackState; runs in reverse graph order on failure. */
+  rollback?(ctx: TaskContext, params: P, rollbackState: unknown): Promise<void>;
+}
+
+export function defineModule<P, S>(module: TaskModule<P, S>): TaskModule<P, S> {
+  return module;
+}

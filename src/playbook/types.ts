@@ -1,0 +1,59 @@
+import type { SourcePosition } from '../errors.ts';
+import type { Vars } from '../inventory/types.ts';
+
+/** One task as written in a playbook, after parsing and shape validation, before templating. */
+export interface TaskSpec {
+  /** Unique in the play: `id:` as written, else derived from the position (`task3`, `handler1`). */
+  id: string;
+  name?: string;
+  /** Fully qualified module name, e.g. `core.file`; a bare `file` resolves to `core.file`. */
+  module: string;
+  /** Params as written; strings may hold `{{ }}` templates, rendered per host at run time. */
+  params: unknown;
+  needs: string[];
+  tags: string[];
+  /** Jinja expressions, all of which must be true (Ansible's list form of `when`). */
+  when: string[];
+  /** A list, or a template string that renders to one. */
+  loop?: unknown;
+  loopVar: string;
+  register?: string;
+  /** Handler names (or ids) notified when this task changes something. */
+  notify: string[];
+  runOnce: boolean;
+  delegateTo?: string;
+  become?: boolean;
+  ignoreErrors: boolean;
+  /** A Jinja expression, or a literal boolean, overriding the module's changed status. */
+  changedWhen?: string | boolean;
+  failedWhen?: string | boolean;
+  retries: number;
+  /** Seconds between retries. */
+  delay: number;
+  until?: string;
+  /** Where the task starts, and where each of its keys is, for error messages. */
+  position: SourcePosition;
+  keyPositions: Record<string, SourcePosition>;
+}
+
+export interface Play {
+  name: string;
+  /** Host pattern, Ansible syntax. */
+  hosts: string;
+  vars: Vars;
+  tasks: TaskSpec[];
+  handlers: TaskSpec[];
+  rollback: TaskSpec[];
+  /** Extra directories to find task modules in, resolved against the playbook's directory. */
+  modules: string[];
+  become?: boolean;
+  /** Play-level `any_errors_fatal`-free default; `serial` is not supported. */
+  position: SourcePosition;
+  /** Directory of the file the play came from, for relative paths (templates, copy src). */
+  baseDir: string;
+}
+
+export interface Playbook {
+  file: string;
+  plays: Play[];
+}

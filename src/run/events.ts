@@ -1,0 +1,51 @@
+import type { FileChange } from '../modules/module.ts';
+
+/** How one (task, host) node ended. */
+export type NodeStatus = 'ok' | 'changed' | 'failed' | 'blocked' | 'skipped' | 'unreachable';
+
+export interface NodeRef {
+  /** Graph node id: `<play>/<task id>@<host>`, or `<play>/<task id>` for run_once. */
+  nodeId: string;
+  playIndex: number;
+  taskId: string;
+  taskName: string;
+  module: string;
+  /** The host the node runs on (for run_once: the one chosen). */
+  host: string;
+}
+
+/**
+ * Everything execution says, as data. The scheduler emits; reporters listen (lage's split):
+ * execution code never prints.
+ */
+export type RunEvent =
+  | { type: 'run-start'; playbook: string; checkMode: boolean; hosts: string[]; nodes: number }
+  | { type: 'play-start'; playIndex: number; name: string; hosts: string[] }
+  | { type: 'node-start'; node: NodeRef }
+  | { type: 'node-log'; node: NodeRef; level: 'info' | 'warn'; message: string }
+  | {
+      type: 'node-end';
+      node: NodeRef;
+      status: NodeStatus;
+      /** Why: the plan's description, the skip reason, the error message, the blocking node. */
+      message?: string;
+      /** In --check: the change that would be made. */
+      planned?: boolean;
+      /** "would run (after: X)" in --check when the input depends on an earlier planned change. */
+      after?: string[];
+      files?: FileChange[];
+      /** Needs that were not selected by --tags and were taken as satisfied. */
+      assumedNeeds?: string[];
+      ignoredError?: boolean;
+      durationMs: number;
+    }
+  | { type: 'rollback-start'; reason: string }
+  | { type: 'rollback-node'; node: NodeRef; status: 'rolled-back' | 'failed' | 'refused'; message?: string }
+  | { type: 'run-end'; recap: Recap; exitCode: number; aborted: boolean; durationMs: number };
+
+export type HostRecap = Record<NodeStatus, number>;
+export type Recap = Record<string, HostRecap>;
+
+export interface RunEventSink {
+  emit(event: RunEvent): void;
+}
