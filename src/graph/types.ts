@@ -1,0 +1,27 @@
+import type { Play, TaskSpec } from '../playbook/types.ts';
+
+export type TaskSection = 'tasks' | 'handlers';
+
+/** One node of the graph: a task on a host, or a run_once task once for the play. */
+export interface GraphNode {
+  /** `<task id>@<host>`, or `<task id>` for run_once (play-local; plays run one after another). */
+  id: string;
+  task: TaskSpec;
+  section: TaskSection;
+  /** The host the node runs on. For run_once: the first host of the play, as Ansible picks. */
+  host: string;
+  runOnce: boolean;
+  /** Needs of this task that --tags left out and that were taken as satisfied (task ids). */
+  assumedNeeds: string[];
+  /** For handlers: the nodes whose change notifies this one. */
+  notifiedBy: string[];
+}
+
+/** The structure of one play: nodes and `[before, after]` edges as p-graph takes them. */
+export interface PlayGraph {
+  playIndex: number;
+  play: Play;
+  hosts: string[];
+  nodes: Map<string, GraphNode>;
+  edges: [string, string][];
+}

@@ -1,0 +1,66 @@
+import { PGraph } from 'p-graph';
+import type { GraphNode, PlayGraph } from '../graph/types.ts';
+import type { NodeStatus } from './events.ts';
+
+/** What running one node produced; the scheduler only needs the status to decide on dependents. */
+export interface NodeOutcome {
+  status: NodeStatus;
+  /** A failure the task's `ignore_errors` accepted: dependents still run. */
+  ignoredError?: boolean;
+  message?: string;
+}
+
+export interface ScheduleOptions {
+  /** Maximum nodes running at once (--forks). */
+  forks: number;
+  signal: AbortSignal;
+  /** Runs one node whose dependencies all succeeded. Must not reject (wrap failures as outcomes). */
+  runNode(node: GraphNode, dependencies: GraphNode[]): Promise<NodeOutcome>;
+  /** Records a node that did not run: a dependency failed, or the run was aborted. */
+  skipNode(node: GraphNode, outcome: NodeOutcome): void;
+}
+
+const PASSING: ReadonlySet<NodeStatus> = new Set(['ok', 'changed', 'skipped']);
+
+export function outcomePasses(outcome: NodeOutcome): boolean {
+  return PASSING.has(outcome.status) || outcome.ignoredError === true;
+}
+
+/**
+ * Runs a play's graph over p-graph. p-graph rejects on the first failure and does not stop the
+ * other nodes, so every node is wrapped to never reject: its outcome is recorded, and a node
+ * whose dependency did not pass is recorded `blocked` without running. Independent work goes on.
+ */
+export async function runPlayGraph(graph: PlayGraph, options: ScheduleOptions): Promise<Map<string, NodeOutcome>> {
+  const outcomes = new Map<string, NodeOutcome>();
+  const dependencies = new Map<string, string[]>();
+  for (const nodeId of graph.nodes.keys()) dependencies.set(nodeId, []);
+  for (const [before, after] of graph.edges) dependencies.get(after)!.push(before);
+
+  const runOne = async (nodeId: string): Promise<void> => {
+    const node = graph.nodes.get(nodeId)!;
+    const before = dependencies.get(nodeId)!;
+    const failedDependency = before.find((dep) => !outcomePasses(outcomes.get(dep)!));
+    let outcome: NodeOutcome;
+    if (options.signal.aborted) {
+      outcome = { status: 'skipped', message: 'not started: run aborted' };
+      options.skipNode(node, outcome);
+    } else if (failedDependency !== undefined) {
+      const cause = outcomes.get(failedDependency)!;
+      outcome = { status: 'blocked', message: `blocked by ${failedDependency} (${cause.status})` };
+      options.skipNode(node, outcome);
+    } else {
+      try {
+        outcome = await options.runNode(node, before.map((dep) => graph.nodes.get(dep)!));
+      } catch (error) {
+        // runNode is meant to wrap its own failures; this keeps the graph going if it did not.
+        outcome = { status: 'failed', message: (error as Error).message };
+      }
+    }
+    outcomes.set(nodeId, outcome);
+  };
+
+  const nodeMap = new Map([...graph.nodes.keys()].map((nodeId) => [nodeId, { run: () => runOne(nodeId) }]));
+  await new PGraph(nodeMap, graph.edges).run({ concurrency: Math.max(1, options.forks) });
+  return outcomes;
+}
