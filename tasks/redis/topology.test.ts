@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.ts';
+import { resolveTopology, slotRanges, nodesOnHost, type TopologyHostInput } from './topology.ts';
+
+const guideHosts = (withReplicaOf: boolean): TopologyHostInput[] => [
+  { name: 'server1', address: '10.0.0.1', masters: [7300], replicas: [{ port: 7402, ...(withReplicaOf && { replica_of: 'server3:7302' }) }] },
+  { name: 'server2', address: '10.0.0.2', masters: [7301], replicas: [{ port: 7400, ...(withReplicaOf && { replica_of: 'server1:7300' }) }] },
+  { name: 'server3', address: '10.0.0.3', masters: [7302], replicas: [{ port: 7401, ...(withReplicaOf && { replica_of: 'server2:7301' }) }] },
+];
+
+const pairs = (hosts: TopologyHostInput[], allowSameHost = false) =>
+  Object.fromEntries(resolveTopology(hosts, { allowSameHost }).replicas.map((r) => [r.ref, r.masterRef]));
+
+describe('resolveTopology', () => {
+  it("places the guide's three-server layout exactly, without replica_of", () => {
+    expect(pairs(guideHosts(false))).toEqual({
+      'server2:7400': 'server1:7300',
+      'server3:7401': 'server2:7301',
+      'server1:7402': 'server3:7302',
+    });
+  });
+
+  it("keeps the guide's explicit replica_of and fills in every node", () => {
+    const topology = resolveTopology(guideHosts(true), { allowSameHost: false });
+    expect(topology.masters.map((m) => m.ref)).toEqual(['server1:7300', 'server2:7301', 'server3:7302']);
+    expect(nodesOnHost(topology, 'server1')).toEqual([
+      { ref: 'server1:7300', host: 'server1', address: '10.0.0.1', port: 7300, busPort: 17300, role: 'master' },
+      { ref: 'server1:7402', host: 'server1', address: '10.0.0.1', port: 7402, busPort: 17402, role: 'replica', masterRef: 'server3:7302' },
+    ]);
+    expect(topology.nodes).toHaveLength(6);
+  });
+
+  it('accepts a master address in replica_of', () => {
+    const hosts = guideHosts(false);
+    hosts[1].replicas = [{ port: 7400, replica_of: '10.0.0.3:7302' }];
+    expect(pairs(hosts)['server2:7400']).toBe('server3:7302');
+  });
+
+  it("places the guide's single server only with allowSameHost", () => {
+    const single: TopologyHostInput[] = [
+      { name: 'local', address: '127.0.0.1', masters: [7300, 7301, 7302], replicas: [{ port: 7402 }, { port: 7400 }, { port: 7401 }] },
+    ];
+    expect(pairs(single, true)).toEqual({ 'local:7400': 'local:7300', 'local:7401': 'local:7301', 'local:7402': 'local:7302' });
+    expect(() => resolveTopology(single, { allowSameHost: false })).toThrow(/host local: replica 7400 cannot be placed on another host/);
+  });
+
+  it('balances replicas over masters of other hosts', () => {
+    const hosts: TopologyHostInput[] = [
+      { name: 'a', address: 'a', masters: [7000, 7001], replicas: [] },
+      { name: 'b', address: 'b', masters: [], replicas: [{ port: 7100 }, { port: 7101 }, { port: 7102 }, { port: 7103 }] },
+    ];
+    expect(pairs(hosts)).toEqual({ 'b:7100': 'a:7000', 'b:7101': 'a:7001', 'b:7102': 'a:7000', 'b:7103': 'a:7001' });
+  });
+
+  it('allows a master without replicas', () => {
+    const hosts = guideHosts(false);
+    hosts[0].replicas = [];
+    expect(resolveTopology(hosts, { allowSameHost: false }).replicas).toHaveLength(2);
+  });
+
+  it('refuses a duplicate host:port, naming host and port', () => {
+    const hosts = guideHosts(false);
+    hosts[1].replicas = [{ port: 7301 }];
+    expect(() => resolveTopology(hosts, { allowSameHost: false })).toThrow(InputError);
+    expect(() => resolveTopology(hosts, { allowSameHost: false })).toThrow('host server2: port 7301 is used twice: by master 7301 and by replica 7301');
+  });
+
+  it("refuses a port that is another node's cluster bus port", () => {
+    const hosts: TopologyHostInput[] = [{ name: 'h', address: 'h', masters: [7300, 17300], replicas: [] }];
+    expect(() => resolveTopology(hosts, { allowSameHost: false })).toThrow(/port 17300 is used twice/);
+  });
+
+  it('refuses a port whose bus port would not fit', () => {
+    const hosts: TopologyHostInput[] = [{ name: 'h', address: 'h', masters: [60000], replicas: [] }];
+    expect(() => resolveTopology(hosts, { allowSameHost: false })).toThrow(/host h: master 60000 port 60000/);
+  });
+
+  it('refuses replica_of pointing to a node that is not a master', () => {
+    const hosts = guideHosts(true);
+    hosts[0].replicas = [{ port: 7402, replica_of: 'server3:7401' }];
+    expect(() => resolveTopology(hosts, { allowSameHost: false })).toThrow(
+      'host server1: replica 7402 has replica_of server3:7401, which is not a master (masters: server1:7300, server2:7301, server3:7302)',
+    );
+    hosts[0].replicas = [{ port: 7402, replica_of: 'server9:7302' }];
+    expect(() => resolveTopology(hosts, { allowSameHost: false })).toThrow(/replica_of server9:7302, which is not a master/);
+    hosts[0].replicas = [{ port: 7402, replica_of: 'server3' }];
+    expect(() => resolveTopology(hosts, { allowSameHost: false })).toThrow(/"server3", which is not HOST:PORT/);
+  });
+
+  it("refuses an explicit replica on its master's host unless allowed", () => {
+    const hosts = guideHosts(true);
+    hosts[0].replicas = [{ port: 7402, replica_of: 'server1:7300' }];
+    expect(() => resolveTopology(hosts, { allowSameHost: false })).toThrow(/host server1: replica 7402 has replica_of server1:7300, a master on the same host/);
+    expect(pairs(hosts, true)['server1:7402']).toBe('server1:7300');
+  });
+
+  it('refuses replicas when no host has a master', () => {
+    const hosts: TopologyHostInput[] = [{ name: 'h', address: 'h', masters: [], replicas: [{ port: 7400 }] }];
+    expect(() => resolveTopology(hosts, { allowSameHost: true })).toThrow(/no host lists redis_masters/);
+  });
+});
+
+describe('slotRanges', () => {
+  // Printed by redis-cli.c's clusterManagerCommandCreate loop (7.0.15), compiled and run for 1..7.
+  const redisCli: Record<number, [number, number][]> = {
+    1: [[0, 16383]],
+    2: [[0, 8191], [8192, 16383]],
+    3: [[0, 5460], [5461, 10922], [10923, 16383]],
+    4: [[0, 4095], [4096, 8191], [8192, 12287], [12288, 16383]],
+    5: [[0, 3276], [3277, 6553], [6554, 9829], [9830, 13106], [13107, 16383]],
+    6: [[0, 2730], [2731, 5460], [5461, 8191], [8192, 10922], [10923, 13652], [13653, 16383]],
+    7: [[0, 2340], [2341, 4680], [4681, 7021], [7022, 9361], [9362, 11702], [11703, 14042], [14043, 16383]],
+  };
+  for (const [count, expected] of Object.entries(redisCli)) {
+    it(`splits 16384 slots over ${count} masters as redis-cli does`, () => {
+      expect(slotRanges(Number(count)).map((r) => [r.first, r.last])).toEqual(expected);
+    });
+  }
+
+  it('covers every slot exactly once for larger counts', () => {
+    for (const count of [11, 100, 1000]) {
+      const ranges = slotRanges(count);
+      expect(ranges[0].first).toBe(0);
+      expect(ranges.at(-1)!.last).toBe(16383);
+      ranges.slice(1).forEach((r, i) => expect(r.first).toBe(ranges[i].last + 1));
+    }
+  });
+
+  it('refuses zero masters', () => {
+    expect(() => slotRanges(0)).toThrow(InputError);
+  });
+});
