@@ -56,6 +56,13 @@ export interface TaskContext {
   addSecret(value: string): void;
   /** Shared across every node of the run, keyed by the module's own names (e.g. redis node ids). */
   runState: Map<string, unknown>;
+  /**
+   * The play's hosts with their variables (templated), in inventory order. run_once modules
+   * (redis.meet, ...) act on every host of the play from the one node they run on.
+   */
+  play: { hosts: { name: string; vars: Vars }[] };
+  /** The run's shared connection to another host of the inventory (connected on first use). */
+  connectionFor(hostName: string): Promise<Connection>;
 }
 
 /**
