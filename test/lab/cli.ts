@@ -1,0 +1,43 @@
+// `npm run lab -- up [hosts] [name]` / `down [name]` / `status`: the lab by hand, for debugging
+// and benchmarks. Prints the lab description as JSON on `up` so scripts can read it.
+import { createLab, destroyLab, listLabs, readLab } from './lab.ts';
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'up': {
+      const hosts = rest[0] ? Number(rest[0]) : 3;
+      const started = Date.now();
+      const lab = await createLab({ hosts, name: rest[1] });
+      const { down: _down, ...description } = lab;
+      console.log(JSON.stringify(description, null, 2));
+      console.error(`lab ${lab.name}: ${lab.hosts.length} hosts up in ${Date.now() - started} ms; inventory ${lab.inventoryFile}`);
+      return;
+    }
+    case 'down': {
+      const names = rest[0] ? [rest[0]] : await listLabs();
+      const started = Date.now();
+      for (const name of names) await destroyLab(name);
+      console.error(`lab down (${names.join(', ') || 'nothing to do'}) in ${Date.now() - started} ms`);
+      return;
+    }
+    case 'status': {
+      const names = await listLabs();
+      if (names.length === 0) console.log('no lab');
+      for (const name of names) {
+        const lab = await readLab(name);
+        if (!lab) console.log(`${name}: partial (state without lab.json; run \`npm run lab -- down ${name}\`)`);
+        else console.log(`${name}: ${lab.hosts.map((h) => `${h.name}=${h.address}`).join(' ')}\n  inventory ${lab.inventoryFile}`);
+      }
+      return;
+    }
+    default:
+      console.error('usage: npm run lab -- up [hosts=3] [name] | down [name] | status');
+      process.exitCode = 4;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

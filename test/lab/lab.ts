@@ -1,0 +1,202 @@
+// The multi-host lab: N hosts, each a network namespace with its own sshd, private /etc, /root,
+// /home, /opt, /usr/local and /tmp, reachable from the controller at 10.231.0.(10+N) on bridge
+// pgbr0. All state lives under one directory per lab so an interrupted run can be cleaned up.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { DEPLOY_USER, hostPublicKeyFile, prepareHostFiles, startSshd, type LabHost } from './lab-host.ts';
+import {
+  createHostNetwork,
+  deleteBridge,
+  deleteNetns,
+  ensureBridge,
+  hostAddress,
+  listNetns,
+  netnsName,
+  netnsPids,
+  netnsPrefix,
+  vethName,
+} from './lab-network.ts';
+import { forEachLimited, run } from './run-command.ts';
+
+export type { LabHost } from './lab-host.ts';
+
+/** What tests need to know about a running lab; plain data, so it can cross to test workers. */
+export interface LabDescription {
+  name: string;
+  dir: string;
+  hosts: LabHost[];
+  inventoryFile: string;
+  knownHostsFile: string;
+  privateKeyFile: string;
+  /** A non-root user with passwordless sudo on every host. */
+  deployUser: string;
+}
+
+export interface Lab extends LabDescription {
+  down(): Promise<void>;
+}
+
+export const DEFAULT_LAB_NAME = 'default';
+const LAB_ROOT = '/var/tmp';
+/** Parallel host setups: enough to start 50 hosts in seconds without a fork storm. */
+const SETUP_CONCURRENCY = 12;
+
+export function labDir(name: string = DEFAULT_LAB_NAME): string {
+  return path.join(LAB_ROOT, `playgraph-lab-${name}`);
+}
+
+export function labDescriptionFile(name: string = DEFAULT_LAB_NAME): string {
+  return path.join(labDir(name), 'lab.json');
+}
+
+function assertRoot(): void {
+  if (typeof process.getuid === 'function' && process.getuid() === 0) return;
+  throw new Error(
+    'the playgraph lab needs root (network namespaces, bridges, bind mounts); run the e2e tests or `npm run lab` as root, e.g. with sudo',
+  );
+}
+
+function assertName(name: string): void {
+  if (!/^[a-z0-9][a-z0-9-]{0,20}$/.test(name)) throw new Error(`lab: name ${JSON.stringify(name)} must be [a-z0-9-], at most 21 chars`);
+}
+
+export async function createLab(options: { hosts: number; name?: string }): Promise<Lab> {
+  assertRoot();
+  const name = options.name ?? DEFAULT_LAB_NAME;
+  assertName(name);
+  if (!Number.isInteger(options.hosts) || options.hosts < 1 || options.hosts > 200) {
+    throw new Error(`lab: hosts must be an integer in 1..200, got ${options.hosts}`);
+  }
+  const dir = labDir(name);
+  if (existsSync(dir) || (await listNetns(netnsPrefix(name))).length > 0) {
+    throw new Error(`lab: a lab named ${name} already exists (${dir}); run \`npm run lab -- down ${name}\` first`);
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    return await buildLab(name, dir, options.hosts);
+  } catch (error) {
+    await destroyLab(name);
+    throw error;
+  }
+}
+
+async function buildLab(name: string, dir: string, count: number): Promise<Lab> {
+  const privateKeyFile = path.join(dir, 'id_ed25519');
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `playgraph-lab-${name}`, '-f', privateKeyFile]);
+  const clientPublicKey = await readFile(`${privateKeyFile}.pub`, 'utf8');
+
+  const hosts: LabHost[] = Array.from({ length: count }, (_, i) => {
+    const hostName = `server${i + 1}`;
+    return { name: hostName, address: hostAddress(i + 1), netns: netnsName(name, hostName), root: path.join(dir, 'hosts', hostName) };
+  });
+  await ensureBridge();
+  await forEachLimited(hosts, SETUP_CONCURRENCY, async (host) => {
+    const index = hosts.indexOf(host) + 1;
+    await prepareHostFiles(host, hosts, clientPublicKey);
+    await createHostNetwork(host.netns, vethName(name, index), host.address);
+    await startSshd(host);
+  });
+
+  const knownHostsFile = path.join(dir, 'known_hosts');
+  const knownLines = await Promise.all(
+    hosts.map(async (host) => {
+      const [type, key] = (await readFile(hostPublicKeyFile(host), 'utf8')).trim().split(/\s+/);
+      return `${host.address},${host.name} ${type} ${key}`;
+    }),
+  );
+  await writeFile(knownHostsFile, knownLines.join('\n') + '\n');
+
+  const inventoryFile = path.join(dir, 'inventory.yaml');
+  await writeFile(inventoryFile, inventoryYaml(hosts, privateKeyFile, knownHostsFile));
+
+  const description: LabDescription = {
+    name,
+    dir,
+    hosts,
+    inventoryFile,
+    knownHostsFile,
+    privateKeyFile,
+    deployUser: DEPLOY_USER.name,
+  };
+  await writeFile(path.join(dir, 'lab.json'), JSON.stringify(description, null, 2) + '\n');
+  return { ...description, down: () => destroyLab(name) };
+}
+
+function inventoryYaml(hosts: readonly LabHost[], privateKeyFile: string, knownHostsFile: string): string {
+  const hostEntries = Object.fromEntries(
+    hosts.map((h) => [h.name, { ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: privateKeyFile }]),
+  );
+  return stringify({
+    all: {
+      children: { redis: { hosts: hostEntries } },
+      // For Ansible itself (benchmarks): trust exactly the lab's host keys, nothing else.
+      vars: { ansible_ssh_common_args: `-o UserKnownHostsFile=${knownHostsFile} -o StrictHostKeyChecking=yes` },
+    },
+  });
+}
+
+/** Reads a running lab's description, or null when none is up under that name. */
+export async function readLab(name: string = DEFAULT_LAB_NAME): Promise<LabDescription | null> {
+  try {
+    return JSON.parse(await readFile(labDescriptionFile(name), 'utf8')) as LabDescription;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Stops everything a lab (possibly half-created, possibly from an interrupted run) started:
+ * sshd by pid file, then every process left in its namespaces (orphaned commands included),
+ * then the namespaces (which takes their veths), the bridge when no lab uses it, and the dir.
+ */
+export async function destroyLab(name: string = DEFAULT_LAB_NAME): Promise<void> {
+  assertRoot();
+  assertName(name);
+  const dir = labDir(name);
+  const namespaces = await listNetns(netnsPrefix(name));
+  for (const netns of namespaces) {
+    const pidFile = path.join(dir, 'hosts', netns.slice(netnsPrefix(name).length), 'sshd.pid');
+    const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+    if (pid > 0) killQuietly(pid);
+  }
+  await Promise.all(namespaces.map(killNamespaceProcesses));
+  for (const netns of namespaces) await deleteNetns(netns);
+  if ((await listNetns('pglab-')).length === 0) await deleteBridge();
+  await rm(dir, { recursive: true, force: true });
+}
+
+async function killNamespaceProcesses(netns: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const pids = await netnsPids(netns);
+    if (pids.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`lab: processes ${pids.join(' ')} in ${netns} did not exit`);
+    for (const pid of pids) killQuietly(pid);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Names of labs with state on this machine (directories or namespaces), for `lab status`/cleanup. */
+export async function listLabs(): Promise<string[]> {
+  const names = new Set<string>();
+  for (const netns of await listNetns('pglab-')) {
+    const match = /^pglab-(.+)-server\d+$/.exec(netns);
+    if (match) names.add(match[1]);
+  }
+
+  for (const entry of await readdir(LAB_ROOT).catch(() => [] as string[])) {
+    if (entry.startsWith('playgraph-lab-')) names.add(entry.slice('playgraph-lab-'.length));
+  }
+  return [...names].sort();
+}
+
