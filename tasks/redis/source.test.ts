@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { debianPoolUrl, downloadCommand, parseDownloader, parseSha256sum, placeLabel, sourcePlaces, upstreamUrl } from './source.ts';
+
+describe('sourcePlaces', () => {
+  it('tries the controller tarball, then download.redis.io, then the Debian pool', () => {
+    expect(sourcePlaces('7.0.15', { tarball: 'files/redis.tar.gz' })).toEqual([
+      { tarball: 'files/redis.tar.gz' },
+      { url: 'https://download.redis.io/releases/redis-7.0.15.tar.gz' },
+      { url: 'http://deb.debian.org/debian/pool/main/r/redis/redis_7.0.15.orig.tar.gz' },
+    ]);
+  });
+  it('leaves the tarball out when none is given, and lets urls replace the defaults', () => {
+    expect(sourcePlaces('7.2.4', {})).toEqual([{ url: upstreamUrl('7.2.4') }, { url: debianPoolUrl('7.2.4') }]);
+    expect(sourcePlaces('7.0.15', { tarball: 't.tgz', urls: ['http://mirror/r.tgz'] })).toEqual([{ tarball: 't.tgz' }, { url: 'http://mirror/r.tgz' }]);
+  });
+  it('takes an explicit list as it is', () => {
+    const sources = [{ url: 'http://a' }, { tarball: '/b' }];
+    expect(sourcePlaces('7.0.15', { sources, tarball: 'ignored' })).toBe(sources);
+  });
+  it('labels places for the report', () => {
+    expect(placeLabel({ tarball: '/x.tgz' })).toBe('controller:/x.tgz');
+    expect(placeLabel({ url: 'http://a' })).toBe('http://a');
+  });
+});
+
+describe('download', () => {
+  it('gives up on a connection after 5 s and fails on HTTP errors', () => {
+    expect(downloadCommand('curl', 'https://u/r.tgz', '/s/r.tgz')).toEqual(['curl', '-fsSL', '--connect-timeout', '5', '--retry', '0', '-o', '/s/r.tgz', 'https://u/r.tgz']);
+    expect(downloadCommand('wget', 'https://u/r.tgz', '/s/r.tgz')).toEqual(['wget', '-q', '--connect-timeout=5', '--read-timeout=60', '--tries=1', '-O', '/s/r.tgz', 'https://u/r.tgz']);
+  });
+  it('prefers curl, takes wget, or reports neither', () => {
+    expect(parseDownloader('/usr/bin/curl\n/usr/bin/wget\n')).toBe('curl');
+    expect(parseDownloader('/usr/bin/wget\n')).toBe('wget');
+    expect(parseDownloader('')).toBeNull();
+  });
+});
+
+describe('parseSha256sum', () => {
+  it('reads the digest', () => {
+    expect(parseSha256sum('4B1DC4EE6D622A09FFF9C6777191209750FB5E5A725EF78EA012D6EEF4C22982  /usr/local/src/redis-7.0.15.tar.gz\n')).toBe(
+      '4b1dc4ee6d622a09fff9c6777191209750fb5e5a725ef78ea012d6eef4c22982',
+    );
+    expect(parseSha256sum('sha256sum: x: No such file or directory\n')).toBeNull();
+  });
+});
