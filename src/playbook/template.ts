@@ -1,0 +1,276 @@
+import { createRequire } from 'node:module';
+import nunjucks from 'nunjucks';
+import { InputError, type SourcePosition } from '../errors.ts';
+import type { Vars } from '../inventory/types.ts';
+import { TemplateFilterError, installAnsibleFilters, type TemplateEnvironment } from './template-filters.ts';
+import { installAnsibleTests } from './template-tests.ts';
+import { Missing, MissingValueUsed, UndefinedVariableError, describeExpression } from './undefined.ts';
+
+export { UndefinedVariableError } from './undefined.ts';
+
+// Ansible's templating (Jinja2) on nunjucks. We drive nunjucks' compiled templates ourselves
+// with a runtime whose variable and attribute lookups return `Missing` instead of `undefined`,
+// so an undefined variable is an error while `default`, `is defined` and `is not defined`
+// still work on it. Nothing global is patched: other nunjucks users are unaffected.
+
+const require = createRequire(import.meta.url);
+
+interface NunjucksFrame {
+  lookup(name: string): unknown;
+  topLevel: boolean;
+}
+interface NunjucksContext {
+  ctx: Vars;
+}
+interface NunjucksRuntime {
+  Frame: new () => NunjucksFrame;
+  memberLookup(obj: unknown, key: unknown): unknown;
+  contextOrFrameLookup(context: NunjucksContext, frame: NunjucksFrame, name: string): unknown;
+  callWrap(obj: unknown, name: string, context: unknown, args: unknown[]): unknown;
+  inOperator(key: unknown, value: unknown): boolean;
+}
+type RootRender = (
+  env: nunjucks.Environment,
+  context: NunjucksContext,
+  frame: NunjucksFrame,
+  runtime: NunjucksRuntime,
+  cb: (err: unknown, res: string) => void,
+) => void;
+interface CompiledTemplate {
+  compile(): void;
+  blocks: unknown;
+  rootRenderFunc: RootRender;
+}
+
+const runtime = require('nunjucks/src/runtime.js') as NunjucksRuntime;
+type ContextClass = new (ctx: Vars, blocks: unknown, env: nunjucks.Environment) => NunjucksContext;
+
+/** Where the `__capture` filter leaves an expression's native value on the render context. */
+const CAPTURED = Symbol('captured');
+
+const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false }) as TemplateEnvironment;
+// Python spellings Ansible users write; nunjucks only knows true/false/none.
+env.addGlobal('True', true);
+env.addGlobal('False', false);
+env.addGlobal('None', null);
+env.addFilter('__capture', function (this: NunjucksContext, value: unknown) {
+  (this as unknown as Record<symbol, unknown>)[CAPTURED] = value;
+  return '';
+});
+installAnsibleFilters(env);
+installAnsibleTests(env);
+
+// nunjucks does not export its Context class; a filter sees the render context as `this`.
+const Context = ((): ContextClass => {
+  let found: ContextClass | undefined;
+  env.addFilter('__context_class', function (this: NunjucksContext) {
+    found = this.constructor as ContextClass;
+    return '';
+  });
+  new nunjucks.Template('{{ 0 | __context_class }}', env).render({});
+  if (!found) throw new Error('nunjucks did not expose its render context');
+  return found;
+})();
+
+const TEMPLATE_MARKERS = /\{\{|\{%|\{#/;
+const cache = new Map<string, CompiledTemplate>();
+
+function compile(source: string, position: SourcePosition | undefined, shown: string): CompiledTemplate {
+  let template = cache.get(source);
+  if (template) return template;
+  try {
+    template = new nunjucks.Template(source, env, undefined, true) as unknown as CompiledTemplate;
+  } catch (error) {
+    const reason = String((error as Error).message).replace(/^\(unknown path\)\s*/, '').split('\n').pop()!.trim();
+    throw new InputError(`invalid template ${describeExpression(shown)}: ${reason}`, position, { cause: error });
+  }
+  if (cache.size > 5000) cache.clear();
+  cache.set(source, template);
+  return template;
+}
+
+/** Lookup paths of objects handed to the template, so a missing attribute names its variable. */
+type PathTracker = WeakMap<object, string>;
+
+function attributePath(parentPath: string, parent: unknown, key: unknown): string {
+  return Array.isArray(parent) && /^\d+$/.test(String(key)) ? `${parentPath}[${key}]` : `${parentPath}.${String(key)}`;
+}
+
+function rootOf(path: string): string {
+  return path.split(/[.[]/)[0];
+}
+
+/** Python methods Ansible templates call on dicts and strings (`d.items()`, `s.startswith(x)`). */
+function pythonMethod(obj: unknown, key: string): ((...args: unknown[]) => unknown) | undefined {
+  if (typeof obj === 'string') {
+    const s = obj;
+    switch (key) {
+      case 'startswith': return (prefix) => s.startsWith(String(prefix));
+      case 'endswith': return (suffix) => s.endsWith(String(suffix));
+      case 'strip': return () => s.trim();
+      case 'lower': return () => s.toLowerCase();
+      case 'upper': return () => s.toUpperCase();
+      case 'replace': return (from, to) => s.replaceAll(String(from), String(to));
+      case 'split': return (sep) => (sep === undefined || sep === null ? s.trim().split(/\s+/) : s.split(String(sep)));
+    }
+  } else if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !Object.hasOwn(obj, key)) {
+    const record = obj as Record<string, unknown>;
+    switch (key) {
+      case 'items': return () => Object.entries(record);
+      case 'keys': return () => Object.keys(record);
+      case 'values': return () => Object.values(record);
+      case 'get': return (name, fallback = null) => (Object.hasOwn(record, String(name)) ? record[String(name)] : fallback);
+    }
+  }
+  return undefined;
+}
+
+function hasAttribute(obj: unknown, key: string): boolean {
+  if (typeof obj === 'object' && obj !== null) return key in obj;
+  return (obj as Record<string, unknown>)[key] !== undefined;
+}
+
+/** A nunjucks runtime for one render; every Missing it hands out is recorded in `created`. */
+function strictRuntime(created: Missing[], paths: PathTracker): NunjucksRuntime {
+  const missing = (variable: string, path: string): Missing => {
+    const value = new Missing(variable, path);
+    created.push(value);
+    return value;
+  };
+  const track = (value: unknown, path: string): unknown => {
+    if (typeof value === 'object' && value !== null) paths.set(value, path);
+    return value;
+  };
+  return {
+    ...runtime,
+    contextOrFrameLookup(context, frame, name) {
+      let value = frame.lookup(name);
+      if (value === undefined) {
+        if (name in context.ctx) value = context.ctx[name];
+        else if (name in env.globals) value = env.globals[name];
+      }
+      return value === undefined ? missing(name, name) : track(value, name);
+    },
+    memberLookup(obj, key) {
+      if (obj instanceof Missing) {
+        obj.consumed = true;
+        return missing(obj.variable, attributePath(obj.path, undefined, key));
+      }
+      const name = String(key);
+      if (obj === null || obj === undefined) return missing(name, `None.${name}`);
+      const parentPath = (typeof obj === 'object' && paths.get(obj)) || '';
+      const path = attributePath(parentPath, obj, key);
+      const method = pythonMethod(obj, name);
+      if (method) return method;
+      const value = (obj as Record<string, unknown>)[name];
+      if (typeof value === 'function') return (...args: unknown[]) => value.apply(obj, args);
+      if (!hasAttribute(obj, name) || value === undefined) {
+        return missing(parentPath ? rootOf(path) : name, parentPath ? path : name);
+      }
+      return track(value, path);
+    },
+    callWrap(obj, name, context, args) {
+      if (obj instanceof Missing) throw new MissingValueUsed(obj);
+      return runtime.callWrap(obj, name, context, args);
+    },
+    inOperator(key, value) {
+      if (key instanceof Missing) throw new MissingValueUsed(key);
+      if (value instanceof Missing) throw new MissingValueUsed(value);
+      return runtime.inOperator(key, value);
+    },
+  };
+}
+
+function findCause<T>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let e = error; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof type) return e;
+  }
+  return undefined;
+}
+
+/** Reasons safe to show: ours and nunjucks' own carry names and expressions, never values. */
+function safeReason(error: unknown): string {
+  const own = findCause(error, TemplateFilterError);
+  if (own) return own.message;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof TypeError) return cause.message;
+  if (cause instanceof Error) return cause.name;
+  return String((error as Error).message ?? error).replace(/^\(unknown path\)\s*/, '').split('\n').pop()!.trim();
+}
+
+/** Render `source`; errors quote `shown`, the text the user wrote (without our wrapper). */
+function run(source: string, vars: Vars, position?: SourcePosition, shown = source): { output: string; captured: unknown } {
+  const template = compile(source, position, shown);
+  const created: Missing[] = [];
+  const context = new Context(vars, template.blocks, env);
+  const frame = new runtime.Frame();
+  frame.topLevel = true;
+  let output = '';
+  let failure: unknown;
+  template.rootRenderFunc(env, context, frame, strictRuntime(created, new WeakMap()), (err, res) => {
+    failure = err;
+    output = res;
+  });
+  if (failure) {
+    const used = findCause(failure, MissingValueUsed);
+    if (used) throw new UndefinedVariableError(used.missing.variable, used.missing.path, shown, position);
+    const thrown = findCause(failure, InputError);
+    if (thrown) throw thrown;
+    throw new InputError(`cannot render ${describeExpression(shown)}: ${safeReason(failure)}`, position, { cause: failure });
+  }
+  const leftover = created.find((m) => !m.consumed);
+  if (leftover) throw new UndefinedVariableError(leftover.variable, leftover.path, shown, position);
+  return { output, captured: (context as unknown as Record<symbol, unknown>)[CAPTURED] };
+}
+
+/** `{{ expr }}` and nothing else around it: Ansible returns the expression's native value. */
+function singleExpression(source: string): string | undefined {
+  const match = /^\{\{-?([\s\S]*?)-?\}\}$/.exec(source);
+  if (!match) return undefined;
+  const inner = match[1];
+  // `{{ a }} and {{ b }}` also matches the pattern above; a lone expression has no delimiters inside.
+  if (/\{\{|\}\}|\{%|%\}/.test(inner)) return undefined;
+  return inner;
+}
+
+function evaluate(expression: string, vars: Vars, position?: SourcePosition, shown = expression): unknown {
+  // The newline keeps a trailing `# comment`-free expression from swallowing the wrapper.
+  return run(`{{ (${expression}\n) | __capture }}`, vars, position, shown).captured;
+}
+
+export function renderString(source: string, vars: Vars, position?: SourcePosition): unknown {
+  if (!TEMPLATE_MARKERS.test(source)) return source;
+  const expression = singleExpression(source);
+  if (expression !== undefined) return evaluate(expression, vars, position, source);
+  return run(source, vars, position).output;
+}
+
+/** Render every string in a value (nested objects and arrays included) with the host's vars. */
+export function renderValue(value: unknown, vars: Vars, position?: SourcePosition): unknown {
+  if (typeof value === 'string') return renderString(value, vars, position);
+  if (Array.isArray(value)) return value.map((item) => renderValue(item, vars, position));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, vars, position)]));
+  }
+  return value;
+}
+
+/** Python's truthiness, which Jinja conditions follow (empty list and dict are false). */
+export function isTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
+  if (typeof value === 'string') return !/^(false|no|off|0|)$/i.test(value.trim());
+  return Boolean(value);
+}
+
+/**
+ * Evaluate a `when`/`changed_when`/`failed_when`/`until` condition: a bare Jinja expression as
+ * Ansible writes them (`result.rc == 0 and x is defined`), a literal boolean, or (tolerated, as
+ * Ansible does with a warning) a `{{ }}` template. A string result "false"/"no"/"0" is false,
+ * as with Ansible's conditional on a variable holding such a string.
+ */
+export function evaluateCondition(expr: string | boolean, vars: Vars, position?: SourcePosition): boolean {
+  if (typeof expr === 'boolean') return expr;
+  const value = TEMPLATE_MARKERS.test(expr) ? renderString(expr, vars, position) : evaluate(expr, vars, position);
+  return isTruthy(value);
+}
