@@ -1,0 +1,105 @@
+// redis.addslots: give each planned master the slots of its range (redis-cli's even split) that no
+// node serves yet. Slots already served, by anyone, are left alone: after a failover the replica
+// that took over holds them, which is a healthy cluster, not a difference to repair.
+import { TaskError } from '../../src/errors.ts';
+import { defineModule } from '../../src/modules/module.ts';
+import { isReplica } from './lib/cluster-nodes.ts';
+import { clusterParams, pollUntil, withCluster } from './lib/cluster-session.ts';
+import type { NodeFacts } from './lib/node-facts.ts';
+import { resetNodes } from './lib/reset-nodes.ts';
+import { recordBroughtIn } from './lib/run-records.ts';
+import { addSlotsCommands, countSlots, formatRanges, rangesWhere, slotMask } from './lib/slots.ts';
+import { slotRanges, type SlotRange, type Topology } from './topology.ts';
+
+export interface SlotAssignment {
+  ref: string;
+  ranges: SlotRange[];
+}
+
+export interface AddSlotsPlan {
+  assign: SlotAssignment[];
+  refused: { ref: string; reason: string }[];
+}
+
+/** Slots served according to any node's view (its own line or what it heard by gossip). */
+export function servedSlots(facts: Iterable<NodeFacts>): Uint8Array {
+  const ranges: SlotRange[] = [];
+  for (const f of facts) for (const n of f.view.nodes) ranges.push(...n.slots);
+  return slotMask(ranges);
+}
+
+export function planAddSlots(topology: Topology, facts: ReadonlyMap<string, NodeFacts>): AddSlotsPlan {
+  const served = servedSlots(facts.values());
+  const plan: AddSlotsPlan = { assign: [], refused: [] };
+  slotRanges(topology.masters.length).forEach((range, index) => {
+    const master = topology.masters[index];
+    const missing = rangesWhere(range, (slot) => served[slot] === 0);
+    if (missing.length === 0) return;
+    if (isReplica(facts.get(master.ref)!.view.myself)) {
+      plan.refused.push({ ref: master.ref, reason: `is a replica now; cannot take unassigned slots ${formatRanges(missing)}` });
+    } else {
+      plan.assign.push({ ref: master.ref, ranges: missing });
+    }
+  });
+  return plan;
+}
+
+/** Problems left once slots were added: a planned slot no node serves yet in every node's view. */
+export function unassignedProblems(topology: Topology, facts: ReadonlyMap<string, NodeFacts>): string[] {
+  const problems: string[] = [];
+  for (const node of topology.nodes) {
+    const mask = servedSlots([facts.get(node.ref)!]);
+    const missing = countSlots(rangesWhere({ first: 0, last: mask.length - 1 }, (s) => mask[s] === 0));
+    if (missing > 0) problems.push(`${node.ref} sees ${missing} slots unassigned`);
+  }
+  return problems;
+}
+
+function describe(plan: AddSlotsPlan): string {
+  return plan.assign.map((a) => `${a.ref} += ${formatRanges(a.ranges)}`).join('; ');
+}
+
+function refusal(plan: AddSlotsPlan): TaskError {
+  return new TaskError(`cannot assign slots: ${plan.refused.map((r) => `${r.ref} ${r.reason}`).join('; ')}`);
+}
+
+export const taskModule = defineModule({
+  name: 'redis.addslots',
+  summary: "Assign each master the slots of its planned range that no node serves yet (redis-cli's even split)",
+  params: clusterParams,
+  async check(ctx, params) {
+    return withCluster(ctx, params, async (session) => {
+      const plan = planAddSlots(session.topology, await session.readFacts());
+      if (plan.refused.length > 0) throw refusal(plan);
+      if (plan.assign.length === 0) return { status: 'ok', reason: 'all planned slots are served' };
+      return { status: 'change', description: `add slots: ${describe(plan)}`, state: plan };
+    });
+  },
+  async apply(ctx, params) {
+    return withCluster(ctx, params, async (session) => {
+      const facts = await session.readFacts();
+      const plan = planAddSlots(session.topology, facts);
+      if (plan.refused.length > 0) throw refusal(plan);
+      const nodes = plan.assign.map((a) => a.ref);
+      const rollbackState = { nodes, keysBefore: Object.fromEntries(nodes.map((ref) => [ref, facts.get(ref)!.keys])) };
+      recordBroughtIn(ctx, nodes);
+      for (const { ref, ranges } of plan.assign) {
+        const [major] = facts.get(ref)!.version;
+        ctx.log.info(`${ref}: add slots ${formatRanges(ranges)}`);
+        for (const [command, ...args] of addSlotsCommands(ranges, major >= 7)) {
+          await session.client(ref).call(command, ...args);
+        }
+      }
+      const problems = await pollUntil(
+        async () => unassignedProblems(session.topology, await session.readFacts()),
+        params.timeout * 1000,
+        ctx.signal,
+      );
+      if (problems.length > 0) throw new TaskError(`slot assignment did not propagate within ${params.timeout}s: ${problems.join('; ')}`);
+      return { changed: true, result: { assigned: Object.fromEntries(plan.assign.map((a) => [a.ref, formatRanges(a.ranges)])) }, rollbackState };
+    });
+  },
+  async rollback(ctx, params, rollbackState) {
+    await resetNodes(ctx, params, rollbackState);
+  },
+});

@@ -1,0 +1,110 @@
+// redis.meet: every planned node learns every other, by CLUSTER MEET from one seed node, sent only
+// to the nodes the seed does not know yet. A node holding keys or belonging to another cluster is
+// refused rather than merged.
+import { TaskError } from '../../src/errors.ts';
+import { defineModule } from '../../src/modules/module.ts';
+import { isUnhealthy } from './lib/cluster-nodes.ts';
+import { clusterParams, meetAddress, pollUntil, withCluster } from './lib/cluster-session.ts';
+import { isFresh, knownPeerIds, type NodeFacts } from './lib/node-facts.ts';
+import { recordBroughtIn } from './lib/run-records.ts';
+import { resetNodes } from './lib/reset-nodes.ts';
+import type { Topology } from './topology.ts';
+
+export interface MeetPlan {
+  /** The node that sends CLUSTER MEET: the one that already knows the most planned nodes. */
+  seed: string;
+  /** Nodes the seed does not know yet. */
+  meet: string[];
+  refused: { ref: string; reason: string }[];
+  /** Nodes that were alone before this run and join the cluster through it. */
+  broughtIn: string[];
+}
+
+export function planMeet(topology: Topology, facts: ReadonlyMap<string, NodeFacts>): MeetPlan {
+  const refs = topology.nodes.map((n) => n.ref);
+  const plannedIds = new Set(refs.map((ref) => facts.get(ref)!.id));
+  const knownPlanned = (ref: string) => [...knownPeerIds(facts.get(ref)!)].filter((id) => plannedIds.has(id)).length;
+  // Ties go to the first node in topology order, so every run picks the same seed.
+  const seed = refs.reduce((best, ref) => (knownPlanned(ref) > knownPlanned(best) ? ref : best));
+  const seedKnows = knownPeerIds(facts.get(seed)!);
+
+  const meet: string[] = [];
+  const refused: MeetPlan['refused'] = [];
+  for (const ref of refs) {
+    const f = facts.get(ref)!;
+    if (ref === seed || seedKnows.has(f.id)) continue;
+    const foreign = f.view.nodes.filter((n) => n !== f.view.myself && !plannedIds.has(n.id) && !isUnhealthy(n));
+    if (foreign.length > 0) {
+      refused.push({ ref, reason: `already in another cluster (knows ${foreign.map((n) => `${n.ip}:${n.port}`).join(', ')})` });
+    } else if (f.keys > 0) {
+      refused.push({ ref, reason: `holds ${f.keys} keys; reset it first (redis.reset with force: true)` });
+    } else {
+      meet.push(ref);
+    }
+  }
+  const broughtIn = meet.filter((ref) => isFresh(facts.get(ref)!));
+  if (meet.length > 0 && isFresh(facts.get(seed)!)) broughtIn.unshift(seed);
+  return { seed, meet, refused, broughtIn };
+}
+
+/** What is still missing for a full mesh: every planned node knowing every other by id, handshakes done. */
+export function meshProblems(topology: Topology, facts: ReadonlyMap<string, NodeFacts>): string[] {
+  const problems: string[] = [];
+  for (const node of topology.nodes) {
+    const known = knownPeerIds(facts.get(node.ref)!);
+    const missing = topology.nodes.filter((o) => o !== node && !known.has(facts.get(o.ref)!.id)).map((o) => o.ref);
+    if (missing.length > 0) problems.push(`${node.ref} does not know ${missing.join(', ')} yet`);
+  }
+  return problems;
+}
+
+function describe(plan: MeetPlan): string {
+  return `meet ${plan.meet.join(', ')} from ${plan.seed}`;
+}
+
+export const taskModule = defineModule({
+  name: 'redis.meet',
+  summary: 'CLUSTER MEET the planned nodes that the cluster does not know yet, and wait for the full mesh',
+  params: clusterParams,
+  async check(ctx, params) {
+    return withCluster(ctx, params, async (session) => {
+      const plan = planMeet(session.topology, await session.readFacts());
+      if (plan.refused.length > 0) {
+        throw new TaskError(`refusing to meet: ${plan.refused.map((r) => `${r.ref} ${r.reason}`).join('; ')}`);
+      }
+      if (plan.meet.length === 0) return { status: 'ok', reason: `every node already known to ${plan.seed}` };
+      return { status: 'change', description: describe(plan), state: plan };
+    });
+  },
+  async apply(ctx, params) {
+    return withCluster(ctx, params, async (session) => {
+      const facts = await session.readFacts();
+      const plan = planMeet(session.topology, facts);
+      if (plan.refused.length > 0) {
+        throw new TaskError(`refusing to meet: ${plan.refused.map((r) => `${r.ref} ${r.reason}`).join('; ')}`);
+      }
+      const keysBefore = Object.fromEntries([...facts].map(([ref, f]) => [ref, f.keys]));
+      const rollbackState = { nodes: plan.broughtIn, keysBefore };
+      recordBroughtIn(ctx, plan.broughtIn);
+      const seedClient = session.client(plan.seed);
+      for (const ref of plan.meet) {
+        const node = session.topology.nodes.find((n) => n.ref === ref)!;
+        const ip = await meetAddress(node, facts.get(ref)!);
+        ctx.log.info(`${plan.seed}: CLUSTER MEET ${ip} ${node.port} ${node.busPort} (${ref})`);
+        await seedClient.call('CLUSTER', 'MEET', ip, String(node.port), String(node.busPort));
+      }
+      const problems = await pollUntil(
+        async () => meshProblems(session.topology, await session.readFacts()),
+        params.timeout * 1000,
+        ctx.signal,
+      );
+      if (problems.length > 0) {
+        throw new TaskError(`cluster did not converge within ${params.timeout}s: ${problems.join('; ')}`);
+      }
+      return { changed: true, result: { seed: plan.seed, met: plan.meet }, rollbackState };
+    });
+  },
+  async rollback(ctx, params, rollbackState) {
+    await resetNodes(ctx, params, rollbackState);
+  },
+});

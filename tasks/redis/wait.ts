@@ -1,0 +1,62 @@
+// redis.wait: wait, with a timeout, until the cluster is healthy as planned: cluster_state:ok and
+// 16384 slots on every node, every planned node known, every master with its replicas linked.
+// It changes nothing, so a run that found the cluster healthy reports ok and one that waited
+// reports ok too (changed: false).
+import { TaskError } from '../../src/errors.ts';
+import { defineModule } from '../../src/modules/module.ts';
+import { isReplica, isUnhealthy } from './lib/cluster-nodes.ts';
+import { clusterParams, pollUntil, withCluster } from './lib/cluster-session.ts';
+import type { NodeFacts } from './lib/node-facts.ts';
+import { CLUSTER_SLOTS, type Topology } from './topology.ts';
+
+export function clusterProblems(topology: Topology, facts: ReadonlyMap<string, NodeFacts>): string[] {
+  const problems: string[] = [];
+  const idOf = (ref: string) => facts.get(ref)!.id;
+  for (const node of topology.nodes) {
+    const f = facts.get(node.ref)!;
+    if (f.cluster.state !== 'ok') problems.push(`${node.ref}: cluster_state:${f.cluster.state}`);
+    if (f.cluster.slotsAssigned !== CLUSTER_SLOTS) problems.push(`${node.ref}: ${f.cluster.slotsAssigned} of ${CLUSTER_SLOTS} slots assigned`);
+    if (f.cluster.knownNodes < topology.nodes.length) {
+      problems.push(`${node.ref}: knows ${f.cluster.knownNodes} of ${topology.nodes.length} nodes`);
+    }
+    const troubled = f.view.nodes.filter((n) => isUnhealthy(n) && topology.nodes.some((t) => idOf(t.ref) === n.id));
+    for (const n of troubled) problems.push(`${node.ref}: sees ${n.ip}:${n.port} as ${n.flags.join(',')}`);
+  }
+  for (const replica of topology.replicas) {
+    const r = facts.get(replica.ref)!;
+    const m = facts.get(replica.masterRef!)!;
+    // Either way round: after a failover the planned replica serves as the master.
+    const [follower, leader] = isReplica(m.view.myself) && m.view.myself.masterId === r.id ? [m, r] : [r, m];
+    if (!isReplica(follower.view.myself) || follower.view.myself.masterId !== leader.id) {
+      problems.push(`${replica.ref}: does not replicate ${replica.masterRef}`);
+    } else if (follower.masterLinkUp === false) {
+      problems.push(`${follower.ref}: replication link to ${leader.ref} is down`);
+    }
+  }
+  return problems;
+}
+
+export const taskModule = defineModule({
+  name: 'redis.wait',
+  summary: 'Wait until every node reports cluster_state:ok, all 16384 slots, and every master has its replicas',
+  params: clusterParams,
+  async check(ctx, params) {
+    return withCluster(ctx, params, async (session) => {
+      const problems = clusterProblems(session.topology, await session.readFacts());
+      if (problems.length === 0) return { status: 'ok', reason: 'cluster healthy' };
+      return { status: 'change', description: `wait for the cluster: ${problems.slice(0, 3).join('; ')}`, state: problems };
+    });
+  },
+  async apply(ctx, params) {
+    return withCluster(ctx, params, async (session) => {
+      const problems = await pollUntil(
+        async () => clusterProblems(session.topology, await session.readFacts()),
+        params.timeout * 1000,
+        ctx.signal,
+        500,
+      );
+      if (problems.length > 0) throw new TaskError(`cluster not healthy after ${params.timeout}s: ${problems.join('; ')}`);
+      return { changed: false, result: { healthy: true } };
+    });
+  },
+});
