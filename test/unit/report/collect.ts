@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 
 /** A stream that keeps what is written to it, synchronously, as the reporters' output. */
 export class StringStream extends Writable {
@@ -16,4 +16,13 @@ export class StringStream extends Writable {
 export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
+/** A PassThrough that claims to be a terminal (as listr2 and log-update see it), and its text. */
+export function fakeTerminal(): { stream: PassThrough & { isTTY: true }; text: () => string } {
+  const stream = Object.assign(new PassThrough(), { isTTY: true as const, columns: 120, rows: 40 });
+  let text = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => (text += chunk));
+  return { stream, text: () => text };
 }
