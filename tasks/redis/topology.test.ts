@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
-import { resolveTopology, slotRanges, nodesOnHost, type TopologyHostInput } from './topology.ts';
+import { resolveTopology, slotRanges, nodesOnHost, topologyFromPlay, type TopologyHostInput } from './topology.ts';
 
 const guideHosts = (withReplicaOf: boolean): TopologyHostInput[] => [
   { name: 'server1', address: '10.0.0.1', masters: [7300], replicas: [{ port: 7402, ...(withReplicaOf && { replica_of: 'server3:7302' }) }] },
@@ -128,5 +128,31 @@ describe('slotRanges', () => {
 
   it('refuses zero masters', () => {
     expect(() => slotRanges(0)).toThrow(InputError);
+  });
+});
+
+describe('topologyFromPlay', () => {
+  it("reads redis_masters / redis_replicas / ansible_host from the play's hosts", () => {
+    const topology = topologyFromPlay(
+      [
+        { name: 'server1', vars: { ansible_host: '10.0.0.1', redis_masters: [7300], redis_replicas: [{ port: 7402, replica_of: 'server3:7302' }] } },
+        { name: 'server2', vars: { redis_masters: ['7301'], redis_replicas: [7400] } },
+        { name: 'server3', vars: { redis_masters: [7302], redis_replicas: [7401] } },
+        { name: 'monitor', vars: {} },
+      ],
+      { allowSameHost: false },
+    );
+    expect(topology.nodes.map((n) => `${n.ref}@${n.address}>${n.masterRef ?? '-'}`)).toEqual([
+      'server1:7300@10.0.0.1>-',
+      'server1:7402@10.0.0.1>server3:7302',
+      'server2:7301@server2>-',
+      'server2:7400@server2>server1:7300',
+      'server3:7302@server3>-',
+      'server3:7401@server3>server2:7301',
+    ]);
+  });
+  it('refuses malformed variables, naming the host', () => {
+    expect(() => topologyFromPlay([{ name: 'h', vars: { redis_masters: 7300 } }], { allowSameHost: false })).toThrow(/host h: redis_masters must be a list/);
+    expect(() => topologyFromPlay([{ name: 'h', vars: { redis_masters: [7300], redis_replicas: [{ replica_of: 'h:7300' }] } }], { allowSameHost: true })).toThrow(/host h: redis_replicas entry/);
   });
 });

@@ -199,3 +199,44 @@ export function slotRanges(masterCount: number): SlotRange[] {
   }
   return ranges;
 }
+
+/**
+ * The topology from the play's hosts and their variables: `redis_masters` (ports),
+ * `redis_replicas` (ports, or `{port, replica_of}`), address from `ansible_host` (else the name).
+ * Hosts listing neither take no part. Every module of a run computes the same answer from it.
+ */
+export function topologyFromPlay(hosts: readonly { name: string; vars: Record<string, unknown> }[], options: TopologyOptions): Topology {
+  const inputs: TopologyHostInput[] = [];
+  for (const { name, vars } of hosts) {
+    const masters = vars.redis_masters ?? [];
+    const replicas = vars.redis_replicas ?? [];
+    if (!Array.isArray(masters) || !masters.every((p) => Number.isInteger(toPort(p)))) {
+      throw new InputError(`host ${name}: redis_masters must be a list of ports, not ${JSON.stringify(masters)}`);
+    }
+    if (!Array.isArray(replicas)) throw new InputError(`host ${name}: redis_replicas must be a list, not ${JSON.stringify(replicas)}`);
+    if (masters.length === 0 && replicas.length === 0) continue;
+    inputs.push({
+      name,
+      address: typeof vars.ansible_host === 'string' && vars.ansible_host !== '' ? vars.ansible_host : name,
+      masters: masters.map(toPort),
+      replicas: replicas.map((entry) => replicaEntry(name, entry)),
+    });
+  }
+  return resolveTopology(inputs, options);
+}
+
+function toPort(value: unknown): number {
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as number);
+}
+
+function replicaEntry(host: string, entry: unknown): { port: number; replica_of?: string } {
+  if (Number.isInteger(toPort(entry))) return { port: toPort(entry) };
+  if (typeof entry === 'object' && entry !== null && Number.isInteger(toPort((entry as { port?: unknown }).port))) {
+    const { port, replica_of } = entry as { port: unknown; replica_of?: unknown };
+    if (replica_of !== undefined && typeof replica_of !== 'string') {
+      throw new InputError(`host ${host}: redis_replicas entry ${JSON.stringify(entry)}: replica_of must be "HOST:PORT"`);
+    }
+    return { port: toPort(port), ...(replica_of !== undefined && { replica_of }) };
+  }
+  throw new InputError(`host ${host}: redis_replicas entry ${JSON.stringify(entry)} is neither a port nor {port, replica_of}`);
+}
