@@ -25,6 +25,8 @@ export interface Inventory {
   hosts: Map<string, InventoryHost>;
   /** Every group including `all` and `ungrouped`. */
   groups: Map<string, InventoryGroup>;
+  /** What Ansible only warns about (a key it skips, a group that is not a mapping); for the CLI to show. */
+  warnings?: string[];
 }
 
 /** How to reach a host, read from its `ansible_*` connection variables. */
