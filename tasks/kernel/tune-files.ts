@@ -1,0 +1,110 @@
+// The facts and files of kernel.tune as pure functions: what a THP file says, how sysctl.conf and
+// limits.conf change to carry the wanted values, the unit that keeps THP off across reboots.
+
+/** `always madvise [never]` -> 'never': the bracketed word is the active choice. */
+export function parseThpMode(content: string): string | null {
+  return /\[([^\]]+)\]/.exec(content)?.[1] ?? null;
+}
+
+/** /proc/sys path of a sysctl: `net.core.somaxconn` -> /proc/sys/net/core/somaxconn. */
+export function sysctlPath(key: string): string {
+  return `/proc/sys/${key.replace(/\./g, '/')}`;
+}
+
+/** A /proc/sys value as sysctl prints it: tabs and runs of spaces collapse (`4096\t16384` etc.). */
+export function normaliseSysctlValue(value: string): string {
+  return value.trim().split(/\s+/).join(' ');
+}
+
+const SYSCTL_LINE = /^\s*([A-Za-z0-9_.\/-]+)\s*=\s*(.*?)\s*$/;
+
+/**
+ * sysctl.conf with each key set to its value: the last active line for a key is rewritten in
+ * place (earlier duplicates are commented out, since the last one wins at boot), missing keys are
+ * appended under a marker. Comments and unrelated lines stay as they are.
+ */
+export function editSysctlConf(text: string | null, wanted: Record<string, string>): string {
+  const lines = text === null || text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  const lastIndex = new Map<string, number>();
+  lines.forEach((line, i) => {
+    const match = SYSCTL_LINE.exec(line);
+    if (match && !line.trimStart().startsWith('#') && match[1] in wanted) lastIndex.set(match[1], i);
+  });
+  const out = lines.map((line, i) => {
+    const match = SYSCTL_LINE.exec(line);
+    if (!match || line.trimStart().startsWith('#') || !(match[1] in wanted)) return line;
+    if (lastIndex.get(match[1]) !== i) return `# ${line} (superseded below, playgraph kernel.tune)`;
+    return normaliseSysctlValue(match[2]) === wanted[match[1]] ? line : `${match[1]} = ${wanted[match[1]]}`;
+  });
+  const missing = Object.keys(wanted).filter((key) => !lastIndex.has(key));
+  if (missing.length > 0) {
+    out.push('# Redis (playgraph kernel.tune)', ...missing.map((key) => `${key} = ${wanted[key]}`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export interface LimitEntry {
+  domain: string;
+  type: 'soft' | 'hard';
+  item: 'nofile' | 'nproc';
+  value: number;
+}
+
+/** limits.conf entries for a user: soft and hard nofile and nproc, as the guide sets them. */
+export function limitEntries(user: string, nofile: number, nproc: number): LimitEntry[] {
+  return (['nofile', 'nproc'] as const).flatMap((item) =>
+    (['soft', 'hard'] as const).map((type) => ({ domain: user, type, item, value: item === 'nofile' ? nofile : nproc })),
+  );
+}
+
+/** limits.conf with each entry present once with its value; other lines kept. */
+export function editLimitsConf(text: string | null, entries: LimitEntry[]): string {
+  const lines = text === null || text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  const done = new Set<LimitEntry>();
+  const out: string[] = [];
+  for (const line of lines) {
+    const fields = line.trim().split(/\s+/);
+    const entry = line.trimStart().startsWith('#')
+      ? undefined
+      : entries.find((e) => fields[0] === e.domain && fields[1] === e.type && fields[2] === e.item);
+    if (!entry) {
+      out.push(line);
+    } else if (!done.has(entry)) {
+      done.add(entry);
+      out.push(fields[3] === String(entry.value) ? line : `${entry.domain} ${entry.type} ${entry.item} ${entry.value}`);
+    } // a later duplicate of an entry already written is dropped: limits.conf takes the last one
+  }
+  const missing = entries.filter((e) => !done.has(e));
+  if (missing.length > 0) {
+    out.push('# Redis (playgraph kernel.tune)', ...missing.map((e) => `${e.domain} ${e.type} ${e.item} ${e.value}`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export const THP_UNIT_PATH = '/etc/systemd/system/disable-transparent-hugepages.service';
+export const THP_UNIT_LINK = '/etc/systemd/system/multi-user.target.wants/disable-transparent-hugepages.service';
+
+/**
+ * THP has no sysctl, so sysctl.conf cannot persist it. A oneshot systemd unit is used rather than
+ * rc.local: Debian and Ubuntu no longer ship /etc/rc.local, systemd runs it only when it exists and
+ * is executable, and a unit states its ordering (before redis may start) where rc.local cannot.
+ */
+export function thpUnit(files: string[]): string {
+  const writes = files.map((f) => `echo never > ${f}`).join(' && ');
+  return [
+    '# Written by playgraph kernel.tune: Redis wants transparent huge pages off (latency, fork memory).',
+    '[Unit]',
+    'Description=Disable transparent huge pages for Redis',
+    'DefaultDependencies=no',
+    'After=sysinit.target local-fs.target',
+    'Before=basic.target',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=/bin/sh -c '${writes}'`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
