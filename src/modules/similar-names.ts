@@ -2,29 +2,36 @@
 // the short identifiers users type; the threshold scales with length so `fiel` finds `file`
 // but `x` does not suggest every one-letter name.
 
+/** Edit distance counting a swap of two neighbours as one edit (the commonest typo: `moed`). */
 export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
     }
-    previous = current;
   }
-  return previous[b.length];
+  return rows[a.length][b.length];
 }
 
-/** Candidates close to `name`, closest first; empty when nothing is plausibly meant. */
+/** The closest candidates to `name` (all equally close); empty when nothing is plausibly meant. */
 export function similarNames(name: string, candidates: Iterable<string>, limit = 3): string[] {
   const lower = name.toLowerCase();
   const maxDistance = Math.max(1, Math.floor(lower.length / 3));
-  return [...new Set(candidates)]
+  const scored = [...new Set(candidates)]
     .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
-    .filter(({ distance }) => distance <= maxDistance)
-    .sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate))
-    .slice(0, limit)
-    .map(({ candidate }) => candidate);
+    .filter(({ distance }) => distance <= maxDistance);
+  const best = Math.min(...scored.map(({ distance }) => distance));
+  return scored
+    .filter(({ distance }) => distance === best)
+    .map(({ candidate }) => candidate)
+    .sort()
+    .slice(0, limit);
 }
 
 /** " (did you mean a or b?)", or "" when there is nothing close. */

@@ -1,0 +1,57 @@
+import nunjucks from 'nunjucks';
+import type { Connection } from '../../src/connect/connection.ts';
+import { ConnectError } from '../../src/errors.ts';
+import type { Vars } from '../../src/inventory/types.ts';
+import type { TaskContext } from '../../src/modules/module.ts';
+
+export interface TestTaskContext extends TaskContext {
+  /** Everything the module logged, as "info: ..." / "warn: ..." lines. */
+  logged: string[];
+  secrets: string[];
+}
+
+/**
+ * A real TaskContext around a real Connection for module tests: templates render with
+ * nunjucks (undefined variables are errors, as in playbooks), logs and secrets are collected.
+ */
+export function createTestTaskContext(
+  conn: Connection,
+  options: {
+    vars?: Vars;
+    become?: boolean;
+    checkMode?: boolean;
+    baseDir?: string;
+    signal?: AbortSignal;
+    /** Other hosts of the play (for run_once modules), with their connections. */
+    otherHosts?: { name: string; vars: Vars; conn: Connection }[];
+  } = {},
+): TestTaskContext {
+  const vars = options.vars ?? {};
+  const environment = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+  const logged: string[] = [];
+  const secrets: string[] = [];
+  const others = options.otherHosts ?? [];
+  return {
+    host: { name: conn.hostName, vars },
+    conn,
+    become: options.become ?? false,
+    checkMode: options.checkMode ?? false,
+    signal: options.signal ?? new AbortController().signal,
+    log: {
+      info: (message) => logged.push(`info: ${message}`),
+      warn: (message) => logged.push(`warn: ${message}`),
+    },
+    baseDir: options.baseDir ?? process.cwd(),
+    render: (template, extraVars) => environment.renderString(template, { ...vars, ...extraVars }),
+    addSecret: (value) => secrets.push(value),
+    runState: new Map(),
+    play: { hosts: [{ name: conn.hostName, vars }, ...others.map(({ name, vars: hostVars }) => ({ name, vars: hostVars }))] },
+    async connectionFor(hostName) {
+      const found = hostName === conn.hostName ? conn : others.find((other) => other.name === hostName)?.conn;
+      if (!found) throw new ConnectError(hostName, 'not a host of this test play');
+      return found;
+    },
+    logged,
+    secrets,
+  };
+}
