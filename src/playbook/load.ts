@@ -1,0 +1,175 @@
+import { dirname, join, relative, resolve } from 'node:path';
+import { InputError, type SourcePosition } from '../errors.ts';
+import type { Vars } from '../inventory/types.ts';
+import { didYouMean } from '../modules/similar-names.ts';
+import { readYamlFile, type YamlSource } from '../yaml/source.ts';
+import { parseTask, type ParsedTask } from './task.ts';
+import { resolveTaskReferences, type PlaySections } from './task-ids.ts';
+import { renderValue } from './template.ts';
+import type { Play, Playbook } from './types.ts';
+import {
+  booleanValue, isMapping, mapEntries, mappingValue, sequenceItems, stringList, stringValue, type MapEntry,
+} from './yaml-map.ts';
+
+// Playbook files -> Play[]: import_playbook and import_tasks are spliced in at load time (they
+// are static in Ansible too), vars_files are read, and every task is checked before anything runs.
+
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts'];
+
+/** Files being loaded, outermost first, to refuse an import cycle. */
+type ImportStack = string[];
+
+function cycleError(kind: string, file: string, stack: ImportStack, position: SourcePosition): InputError {
+  const chain = [...stack.slice(stack.indexOf(resolve(file))), resolve(file)];
+  return new InputError(`${kind} cycle: ${chain.map((f) => relative(process.cwd(), f)).join(' -> ')}`, position);
+}
+
+/** Read a file another file refers to; a missing file is reported where it is referred to. */
+async function readReferenced(file: string, what: string, position: SourcePosition): Promise<YamlSource> {
+  try {
+    return await readYamlFile(file);
+  } catch (error) {
+    if (error instanceof InputError && error.position?.line === undefined) {
+      throw new InputError(`${what}: cannot read ${file}`, position, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function loadVarsFile(file: string, position: SourcePosition): Promise<Vars> {
+  const source = await readReferenced(file, 'vars_files', position);
+  if (source.value === null || source.value === undefined) return {};
+  if (!isMapping(source, source.document.contents)) {
+    throw new InputError('a vars file must be a mapping of variable names to values', source.positionOf(source.document.contents));
+  }
+  return source.value as Vars;
+}
+
+/** vars_files override play vars, later files override earlier ones, as in Ansible. */
+async function playVars(source: YamlSource, vars: MapEntry | undefined, files: MapEntry | undefined): Promise<Vars> {
+  let merged: Vars = vars ? { ...mappingValue(vars) } : {};
+  if (!files) return merged;
+  for (const name of stringList(files)) {
+    // A templated path (`vars/{{ env }}.yaml`) may use the play's vars, as in Ansible.
+    const rendered = String(renderValue(name, merged, files.position));
+    merged = { ...merged, ...(await loadVarsFile(resolve(dirname(source.file), rendered), files.position)) };
+  }
+  return merged;
+}
+
+interface ImportOptions {
+  tags: string[];
+  when: string[];
+  vars: Vars;
+}
+
+/** A task list; `- import_tasks: file.yaml` items are replaced by that file's tasks. */
+async function parseTaskList(source: YamlSource, node: unknown, what: string, stack: ImportStack): Promise<ParsedTask[]> {
+  const parsed: ParsedTask[] = [];
+  for (const item of sequenceItems(source, node, what)) {
+    const position = source.positionOf(item);
+    const entries = isMapping(source, item) ? mapEntries(source, item, 'a task') : [];
+    const importEntry = entries.find((e) => e.key === 'import_tasks');
+    if (!importEntry) {
+      parsed.push(parseTask(source, item, position));
+      continue;
+    }
+    parsed.push(...(await importTasks(source, importEntry, entries, stack)));
+  }
+  return parsed;
+}
+
+async function importTasks(source: YamlSource, importEntry: MapEntry, entries: MapEntry[], stack: ImportStack): Promise<ParsedTask[]> {
+  const options: ImportOptions = { tags: [], when: [], vars: {} };
+  for (const entry of entries) {
+    if (entry.key === 'tags') options.tags = stringList(entry).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+    else if (entry.key === 'when') options.when = stringList(entry);
+    else if (entry.key === 'vars') options.vars = mappingValue(entry);
+    else if (entry.key !== 'import_tasks' && entry.key !== 'name') {
+      throw new InputError(`import_tasks: '${entry.key}' is not supported here (name, tags, when and vars are)`, entry.keyPosition);
+    }
+  }
+  const file = join(dirname(source.file), stringValue(importEntry));
+  if (stack.includes(resolve(file))) throw cycleError('import_tasks', file, stack, importEntry.position);
+  const imported = await readReferenced(file, 'import_tasks', importEntry.position);
+  const tasks = await parseTaskList(imported, imported.document.contents, `tasks file ${file}`, [...stack, resolve(file)]);
+  // The import's own tags/when/vars apply to every task it brings in, as in Ansible.
+  for (const { spec } of tasks) {
+    spec.tags = [...new Set([...spec.tags, ...options.tags])];
+    spec.when = [...options.when, ...spec.when];
+    const withVars = spec as typeof spec & { vars?: Vars };
+    if (Object.keys(options.vars).length > 0) withVars.vars = { ...options.vars, ...withVars.vars };
+  }
+  return tasks;
+}
+
+function hostsValue(entry: MapEntry): string {
+  const patterns = stringList(entry).map((p) => p.trim()).filter(Boolean);
+  if (patterns.length === 0) throw new InputError("'hosts' must name a group, host or pattern", entry.position);
+  return patterns.join(':');
+}
+
+async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack): Promise<Play> {
+  const position = source.positionOf(node);
+  const entries = mapEntries(source, node, 'a play');
+  const byKey = new Map<string, MapEntry>();
+  for (const entry of entries) {
+    if (!PLAY_KEYS.includes(entry.key)) {
+      throw new InputError(`unknown play keyword '${entry.key}'${didYouMean(entry.key, PLAY_KEYS)}`, entry.keyPosition);
+    }
+    byKey.set(entry.key, entry);
+  }
+  const hosts = byKey.get('hosts');
+  if (!hosts) throw new InputError("play has no 'hosts' (the inventory group or pattern it runs on)", position);
+  const gatherFacts = byKey.get('gather_facts');
+  if (gatherFacts && booleanValue(gatherFacts)) {
+    throw new InputError('gather_facts is not supported; modules read the facts they need', gatherFacts.position);
+  }
+  const baseDir = resolve(dirname(source.file));
+  const section = (key: string) => parseTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, stack);
+  const sections: PlaySections = { tasks: await section('tasks'), handlers: await section('handlers'), rollback: await section('rollback') };
+  resolveTaskReferences(sections);
+  const play: Play = {
+    name: byKey.get('name') ? stringValue(byKey.get('name')!) : hostsValue(hosts),
+    hosts: hostsValue(hosts),
+    vars: await playVars(source, byKey.get('vars'), byKey.get('vars_files')),
+    tasks: sections.tasks.map((t) => t.spec),
+    handlers: sections.handlers.map((t) => t.spec),
+    rollback: sections.rollback.map((t) => t.spec),
+    modules: byKey.get('modules') ? stringList(byKey.get('modules')!).map((dir) => resolve(baseDir, dir)) : [],
+    position,
+    baseDir,
+  };
+  if (byKey.get('become')) play.become = booleanValue(byKey.get('become')!);
+  return play;
+}
+
+async function loadPlays(source: YamlSource, stack: ImportStack): Promise<Play[]> {
+  const file = source.file;
+  const root = source.document.contents;
+  const inner = [...stack, resolve(file)];
+  // A single play may be written as a mapping instead of a one-item list.
+  if (isMapping(source, root)) return [await parsePlay(source, root, inner)];
+  const items = sequenceItems(source, root, 'a playbook');
+  if (items.length === 0) throw new InputError('playbook has no plays', { file });
+  const plays: Play[] = [];
+  for (const item of items) {
+    const entries = isMapping(source, item) ? mapEntries(source, item, 'a play') : [];
+    const importEntry = entries.find((e) => e.key === 'import_playbook');
+    if (!importEntry) {
+      plays.push(await parsePlay(source, item, inner));
+      continue;
+    }
+    const extra = entries.find((e) => e.key !== 'import_playbook' && e.key !== 'name');
+    if (extra) throw new InputError(`import_playbook: '${extra.key}' is not supported here`, extra.keyPosition);
+    const imported = join(dirname(file), stringValue(importEntry));
+    if (inner.includes(resolve(imported))) throw cycleError('import_playbook', imported, inner, importEntry.position);
+    plays.push(...(await loadPlays(await readReferenced(imported, 'import_playbook', importEntry.position), inner)));
+  }
+  return plays;
+}
+
+/** Load a playbook file (a list of plays, or one play), with its imports, checked and ready to plan. */
+export async function loadPlaybook(file: string): Promise<Playbook> {
+  return { file, plays: await loadPlays(await readYamlFile(file), []) };
+}

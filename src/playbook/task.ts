@@ -1,0 +1,170 @@
+import { InputError, type SourcePosition } from '../errors.ts';
+import type { Vars } from '../inventory/types.ts';
+import { didYouMean } from '../modules/similar-names.ts';
+import type { YamlSource } from '../yaml/source.ts';
+import type { TaskSpec } from './types.ts';
+import {
+  booleanValue, itemPositions, mapEntries, mappingValue, stringList, stringValue, type MapEntry,
+} from './yaml-map.ts';
+
+// One task mapping -> TaskSpec: keywords are read and checked, every other key is the module.
+
+export const TASK_KEYWORDS = [
+  'id', 'name', 'needs', 'tags', 'when', 'loop', 'with_items', 'loop_control', 'register', 'notify',
+  'run_once', 'delegate_to', 'become', 'ignore_errors', 'changed_when', 'failed_when', 'retries',
+  'delay', 'until', 'vars', 'args',
+] as const;
+const KEYWORDS = new Set<string>(TASK_KEYWORDS);
+
+/** Ansible task keywords playgraph does not implement: say so rather than call them modules. */
+const UNSUPPORTED = new Map<string, string>([
+  ['include_tasks', 'use import_tasks'],
+  ['include', 'use import_tasks'],
+  ['include_role', 'roles are not supported'],
+  ['import_role', 'roles are not supported'],
+  ['block', 'blocks are not supported'],
+  ['rescue', 'blocks are not supported'],
+  ['always', 'blocks are not supported'],
+  ['async', 'async tasks are not supported'],
+  ['poll', 'async tasks are not supported'],
+  ['environment', 'set environment variables in the module params'],
+  ['listen', 'notify handlers by name or id'],
+  ['local_action', "use delegate_to: localhost"],
+  ['action', 'write the module as the key'],
+]);
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TASK_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/** A task as parsed from its file, before ids are made unique and references are checked. */
+export interface ParsedTask {
+  spec: TaskSpec;
+  /** `id:` as written; otherwise the loader derives one. */
+  explicitId?: string;
+  needsPositions: SourcePosition[];
+  notifyPositions: SourcePosition[];
+}
+
+/** `file` -> `core.file`, `ansible.builtin.shell` -> `core.shell`, `redis.build` as is. */
+export function moduleName(key: string): string {
+  const builtin = /^ansible\.(?:builtin|legacy)\.(\w+)$/.exec(key);
+  if (builtin) return `core.${builtin[1]}`;
+  return key.includes('.') ? key : `core.${key}`;
+}
+
+/** Free-form params (`command: ls -l`) become `{ cmd }`; an empty value is no params. */
+function moduleParams(value: unknown, args: Record<string, unknown> | undefined): unknown {
+  const params = value === null ? {} : typeof value === 'string' ? { cmd: value } : value;
+  if (!args) return params;
+  if (typeof params !== 'object' || Array.isArray(params)) return params;
+  return { ...args, ...(params as Record<string, unknown>) };
+}
+
+/** `when: [a, b]` is `a and b`; booleans and numbers become expressions too. */
+function conditionList(entry: MapEntry): string[] {
+  return stringList(entry).map((condition) => condition.trim());
+}
+
+/** changed_when/failed_when: a literal boolean stays one; a list is the conjunction. */
+function conditionValue(entry: MapEntry): string | boolean {
+  if (typeof entry.value === 'boolean') return entry.value;
+  const list = conditionList(entry);
+  return list.length === 1 ? list[0] : list.map((c) => `(${c})`).join(' and ');
+}
+
+function count(entry: MapEntry): number {
+  const value = typeof entry.value === 'string' && /^\d+(\.\d+)?$/.test(entry.value.trim()) ? Number(entry.value) : entry.value;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InputError(`'${entry.key}' must be a non-negative number`, entry.position);
+  }
+  return value;
+}
+
+function identifier(entry: MapEntry, what: string): string {
+  const value = stringValue(entry);
+  if (!IDENTIFIER.test(value)) throw new InputError(`${what} '${value}' is not a valid variable name`, entry.position);
+  return value;
+}
+
+function loopVariable(entry: MapEntry, source: YamlSource): string | undefined {
+  let loopVar: string | undefined;
+  for (const control of mapEntries(source, entry.valueNode, 'loop_control')) {
+    if (control.key === 'loop_var') loopVar = identifier(control, 'loop_var');
+    else if (control.key !== 'label') {
+      throw new InputError(`loop_control: '${control.key}' is not supported (loop_var and label are)`, control.keyPosition);
+    }
+  }
+  return loopVar;
+}
+
+function checkModuleKeys(moduleKeys: MapEntry[], entries: MapEntry[], position: SourcePosition): MapEntry {
+  for (const entry of moduleKeys) {
+    const hint = UNSUPPORTED.get(entry.key);
+    if (hint) throw new InputError(`task keyword '${entry.key}' is not supported: ${hint}`, entry.keyPosition);
+    if (/^with_/.test(entry.key)) throw new InputError(`'${entry.key}' is not supported: use loop (with a filter) or with_items`, entry.keyPosition);
+  }
+  if (moduleKeys.length === 1) return moduleKeys[0];
+  const keys = entries.map((e) => e.key).join(', ') || 'none';
+  if (moduleKeys.length === 0) throw new InputError(`task has no module key (keys: ${keys}); give exactly one module, e.g. core.command`, position);
+  const named = moduleKeys.map((e) => `${e.key}${didYouMean(e.key, KEYWORDS)}`).join(', ');
+  throw new InputError(`task has ${moduleKeys.length} module keys: ${named}; exactly one is allowed`, position);
+}
+
+/** Parse one task mapping; `position` is where the task starts (its `-` item). */
+export function parseTask(source: YamlSource, node: unknown, position: SourcePosition): ParsedTask {
+  const entries = mapEntries(source, node, 'a task');
+  const byKey = new Map(entries.map((entry) => [entry.key, entry]));
+  const module = checkModuleKeys(entries.filter((e) => !KEYWORDS.has(e.key)), entries, position);
+  if (byKey.has('loop') && byKey.has('with_items')) {
+    throw new InputError("give either 'loop' or 'with_items', not both", byKey.get('with_items')!.keyPosition);
+  }
+
+  const keyPositions: Record<string, SourcePosition> = {};
+  for (const entry of entries) keyPositions[entry.key] = entry.position;
+  const get = (key: string) => byKey.get(key);
+  const until = get('until');
+  const args = get('args');
+  const loop = get('loop') ?? get('with_items');
+  const spec: TaskSpec & { vars?: Vars } = {
+    id: '',
+    module: moduleName(module.key),
+    params: moduleParams(module.value, args ? mappingValue(args) : undefined),
+    needs: get('needs') ? stringList(get('needs')!) : [],
+    tags: get('tags') ? stringList(get('tags')!).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean) : [],
+    when: get('when') ? conditionList(get('when')!) : [],
+    loopVar: get('loop_control') ? (loopVariable(get('loop_control')!, source) ?? 'item') : 'item',
+    notify: get('notify') ? stringList(get('notify')!) : [],
+    runOnce: get('run_once') ? booleanValue(get('run_once')!) : false,
+    ignoreErrors: get('ignore_errors') ? booleanValue(get('ignore_errors')!) : false,
+    retries: get('retries') ? count(get('retries')!) : until ? 3 : 0,
+    delay: get('delay') ? count(get('delay')!) : 5,
+    position,
+    keyPositions,
+  };
+  if (get('name')) spec.name = stringValue(get('name')!);
+  if (loop) {
+    // with_items flattens one level, as Ansible's does; loop takes the list as it is.
+    spec.loop = loop.key === 'with_items' && Array.isArray(loop.value) ? loop.value.flat(1) : loop.value;
+    keyPositions.loop ??= loop.position;
+  }
+  if (get('register')) spec.register = identifier(get('register')!, 'register');
+  if (get('delegate_to')) spec.delegateTo = stringValue(get('delegate_to')!);
+  if (get('become')) spec.become = booleanValue(get('become')!);
+  if (get('changed_when')) spec.changedWhen = conditionValue(get('changed_when')!);
+  if (get('failed_when')) spec.failedWhen = conditionValue(get('failed_when')!);
+  if (until) spec.until = String(conditionValue(until));
+  if (get('vars')) spec.vars = mappingValue(get('vars')!);
+
+  const id = get('id');
+  let explicitId: string | undefined;
+  if (id) {
+    explicitId = stringValue(id);
+    if (!TASK_ID.test(explicitId)) throw new InputError(`task id '${explicitId}' may hold only letters, digits, '_', '-' and '.'`, id.position);
+  }
+  return {
+    spec,
+    explicitId,
+    needsPositions: get('needs') ? itemPositions(source, get('needs')!) : [],
+    notifyPositions: get('notify') ? itemPositions(source, get('notify')!) : [],
+  };
+}

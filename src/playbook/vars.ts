@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import { InputError } from '../errors.ts';
+import type { Inventory, Vars } from '../inventory/types.ts';
+import { parseYaml, readYamlFile, type YamlSource } from '../yaml/source.ts';
+
+// Variables from the command line and their precedence, as in Ansible.
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Split `a=1 b="x y" c='p q'` the way Ansible's split_args/parse_kv do: whitespace separates
+ * pairs except inside quotes, quotes are removed, `\` escapes the next character. `#` is an
+ * ordinary character here (passwords contain it), unlike shell or INI parsing.
+ */
+export function splitKeyValues(text: string): string[] {
+  const tokens: string[] = [];
+  let token = '';
+  let started = false;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\' && i + 1 < text.length && quote !== "'") {
+      token += text[++i];
+      started = true;
+    } else if (quote) {
+      if (ch === quote) quote = undefined;
+      else token += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      started = true;
+    } else if (/\s/.test(ch)) {
+      if (started) tokens.push(token);
+      token = '';
+      started = false;
+    } else {
+      token += ch;
+      started = true;
+    }
+  }
+  if (quote) throw new InputError(`-e: unbalanced ${quote} quote`);
+  if (started) tokens.push(token);
+  return tokens;
+}
+
+function requireMapping(source: YamlSource | undefined, value: unknown, what: string): Vars {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(`${what} must be a mapping of variable names to values`, source ? source.positionOf(source.document.contents) : undefined);
+  }
+  return value as Vars;
+}
+
+async function parseOne(arg: string, cwd: string): Promise<Vars> {
+  const text = arg.trim();
+  if (text.startsWith('@')) {
+    const source = await readYamlFile(resolve(cwd, text.slice(1)));
+    return requireMapping(source, source.value, `extra vars file ${text.slice(1)}`);
+  }
+  if (text.startsWith('{') || text.startsWith('[')) {
+    // The text is on the command line, not in a file; positions point into the argument itself.
+    const source = parseYaml('-e argument', text);
+    return requireMapping(source, source.value, '-e JSON/YAML');
+  }
+  const vars: Vars = {};
+  for (const token of splitKeyValues(text)) {
+    const equals = token.indexOf('=');
+    // Never echo the token: a malformed pair may hold a password.
+    if (equals <= 0) throw new InputError('-e: expected key=value pairs, @file or a JSON/YAML mapping');
+    const key = token.slice(0, equals);
+    if (!VARIABLE_NAME.test(key)) throw new InputError(`-e: invalid variable name '${key}'`);
+    vars[key] = token.slice(equals + 1);
+  }
+  return vars;
+}
+
+/** `-e` arguments in order; later ones override earlier ones (values of key=value are strings). */
+export async function parseExtraVars(args: string[], cwd: string): Promise<Vars> {
+  let merged: Vars = {};
+  for (const arg of args) merged = { ...merged, ...(await parseOne(arg, cwd)) };
+  return merged;
+}
+
+export interface VarLayers {
+  inventory: Vars;
+  play: Vars;
+  task?: Vars;
+  registered: Vars;
+  extra: Vars;
+}
+
+/**
+ * Ansible's precedence, lowest first: inventory (group and host vars already merged), play
+ * vars/vars_files, task vars, registered results and set_fact, extra vars. Shallow, like
+ * Ansible's default hash_behaviour=replace: a dict in a higher layer replaces, never merges.
+ */
+export function mergeHostVars(layers: VarLayers): Vars {
+  return { ...layers.inventory, ...layers.play, ...(layers.task ?? {}), ...layers.registered, ...layers.extra };
+}
+
+/** Hosts of every group, `all` included, in inventory order (children's hosts count). */
+function groupMembers(inventory: Inventory): Record<string, string[]> {
+  const groups: Record<string, string[]> = {};
+  for (const name of inventory.groups.keys()) groups[name] = [];
+  groups.all = [...inventory.hosts.keys()];
+  for (const host of inventory.hosts.values()) {
+    for (const group of host.groups) (groups[group] ??= []).push(host.name);
+  }
+  return groups;
+}
+
+/** Ansible's magic variables for one host of a play. */
+export function magicVars(inventory: Inventory, hostName: string, playHosts: string[]): Vars {
+  const hostvars: Record<string, Vars> = {};
+  for (const host of inventory.hosts.values()) {
+    hostvars[host.name] = { ...host.vars, inventory_hostname: host.name, group_names: [...host.groups].sort() };
+  }
+  const host = inventory.hosts.get(hostName);
+  return {
+    hostvars,
+    groups: groupMembers(inventory),
+    inventory_hostname: hostName,
+    inventory_hostname_short: hostName.split('.')[0],
+    group_names: host ? [...host.groups].sort() : [],
+    play_hosts: [...playHosts],
+    ansible_play_hosts: [...playHosts],
+    ansible_play_batch: [...playHosts],
+    ansible_play_hosts_all: [...playHosts],
+  };
+}
