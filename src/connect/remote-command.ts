@@ -1,0 +1,67 @@
+// Turns a Command plus exec options into the argument vector actually run, for both connections:
+// the env wrapper (values travel on stdin, never on a command line), cwd, and sudo for become.
+// The result is an argv; ssh quotes it with quote.ts, the local connection spawns it directly.
+import { InputError } from '../errors.ts';
+import type { Command } from './connection.ts';
+import { quoteArg, quoteCommand } from './quote.ts';
+
+export interface CommandPlan {
+  argv: string[];
+  /** The command as the user wrote it, for messages; never contains env values. */
+  display: string;
+  /** Bytes to send before the caller's stdin (the `K=V` lines and their terminating empty line). */
+  stdinPrelude: Buffer | null;
+}
+
+export interface PlanOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Run through `sudo -n` (as `user`, root when absent). */
+  sudo?: { user?: string };
+  /**
+   * Deliver env through the stdin wrapper. The local connection passes env to spawn directly when
+   * no sudo is involved; ssh always uses the wrapper.
+   */
+  envOnStdin: boolean;
+}
+
+/**
+ * Reads `K=V` lines until an empty line and exports them. `read` takes stdin one byte at a time
+ * from a pipe, so the command exec'd afterwards gets the rest of stdin untouched.
+ */
+export const ENV_READER = 'while IFS= read -r pg_env_line && [ -n "$pg_env_line" ]; do export "$pg_env_line"; done';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function envPrelude(env: Record<string, string>): Buffer {
+  const lines = Object.entries(env).map(([key, value]) => {
+    if (!ENV_NAME.test(key)) throw new InputError(`environment variable name ${JSON.stringify(key)} is not a valid shell name`);
+    // The value itself is never put in a message: it may be a password.
+    if (/[\n\0]/.test(value)) throw new InputError(`environment variable ${key}: value contains a newline or NUL byte`);
+    return `${key}=${value}\n`;
+  });
+  return Buffer.from(lines.join('') + '\n');
+}
+
+export function planCommand(command: Command, options: PlanOptions): CommandPlan {
+  const isArgv = Array.isArray(command);
+  const base: string[] = isArgv ? [...(command as readonly string[])] : ['sh', '-c', (command as { shell: string }).shell];
+  if (base.length === 0) throw new InputError('empty command');
+  const display = isArgv ? quoteCommand(base) : (command as { shell: string }).shell;
+  const env = options.env && Object.keys(options.env).length > 0 ? options.env : undefined;
+  const wrapEnv = env !== undefined && (options.envOnStdin || options.sudo !== undefined);
+
+  let argv = base;
+  if (wrapEnv || options.cwd !== undefined) {
+    const steps: string[] = [];
+    if (wrapEnv) steps.push(ENV_READER + ';');
+    if (options.cwd !== undefined) steps.push(`cd ${quoteArg(options.cwd)} &&`);
+    steps.push(`exec ${quoteCommand(base)}`);
+    argv = ['sh', '-c', steps.join(' ')];
+  }
+  if (options.sudo) {
+    const user = options.sudo.user && options.sudo.user !== 'root' ? ['-u', options.sudo.user] : [];
+    argv = ['sudo', '-n', ...user, '--', ...argv];
+  }
+  return { argv, display, stdinPrelude: wrapEnv && env ? envPrelude(env) : null };
+}

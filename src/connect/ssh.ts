@@ -1,0 +1,244 @@
+// A host reached over SSH: one ssh2 client per host, shared by every task on it. Session
+// channels (exec and the one SFTP session) are bounded below sshd's MaxSessions (10) and a
+// refused channel open is retried with backoff: back-pressure, not a failed command.
+import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
+import { AbortedError, ConnectError } from '../errors.ts';
+import type { ConnectionSpec } from '../inventory/types.ts';
+import { CommandFiles } from './command-files.ts';
+import type { Command, Connection, ExecOptions, ExecResult, FileStat, WriteOptions } from './connection.ts';
+import { quoteCommand } from './quote.ts';
+import { planCommand, type CommandPlan } from './remote-command.ts';
+import { Semaphore } from './semaphore.ts';
+import { SftpFiles } from './sftp-files.ts';
+import { openSshClient, type SshClientOptions } from './ssh-client.ts';
+
+export interface SshConnectionOptions extends SshClientOptions {
+  /** Session channels open at once, the SFTP session included; keep below sshd's MaxSessions. */
+  maxChannels: number;
+}
+
+export const DEFAULT_MAX_CHANNELS = 8;
+/** How long a channel open may keep being refused before the command fails. */
+const CHANNEL_RETRY_LIMIT_MS = 60_000;
+
+type OpenCallback<T> = (error: Error | undefined, channel: T) => void;
+
+export class SshConnection implements Connection {
+  private client: Client | null = null;
+  private connecting: Promise<Client> | null = null;
+  private sftp: Promise<SftpFiles> | null = null;
+  private readonly channels: Semaphore;
+  private readonly sudoFiles: CommandFiles;
+  private readonly username: string;
+
+  constructor(
+    readonly hostName: string,
+    private readonly spec: ConnectionSpec,
+    private readonly options: SshConnectionOptions,
+  ) {
+    this.channels = new Semaphore(options.maxChannels);
+    this.username = spec.user ?? process.env.USER ?? 'root';
+    this.sudoFiles = new CommandFiles(hostName, (command, execOptions) => this.exec(command, execOptions));
+  }
+
+  async connect(): Promise<void> {
+    await this.getClient();
+  }
+
+  /** Reconnects transparently when the previous connection dropped (a rebooted host, a timeout). */
+  private getClient(): Promise<Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= openSshClient(this.hostName, this.spec, this.options)
+      .then((client) => {
+        this.client = client;
+        client.on('close', () => {
+          if (this.client === client) this.client = null;
+        });
+        return client;
+      })
+      .finally(() => {
+        this.connecting = null;
+      });
+    return this.connecting;
+  }
+
+  /** Opens a session channel, waiting out sshd's MaxSessions refusals with backoff. */
+  private async openSession<T>(open: (client: Client, done: OpenCallback<T>) => void, signal?: AbortSignal): Promise<T> {
+    const deadline = Date.now() + CHANNEL_RETRY_LIMIT_MS;
+    let delayMs = 20;
+    let reconnected = false;
+    for (;;) {
+      const client = await this.getClient();
+      try {
+        return await new Promise<T>((resolve, reject) => {
+          try {
+            open(client, (error, channel) => (error ? reject(error) : resolve(channel)));
+          } catch (error) {
+            reject(error); // ssh2 throws 'Not connected' synchronously on a dead socket
+          }
+        });
+      } catch (error) {
+        const message = (error as Error).message ?? '';
+        if (/Not connected|No response from server/.test(message) && !reconnected) {
+          reconnected = true;
+          if (this.client === client) this.client = null;
+          continue;
+        }
+        if (!message.includes('Channel open failure')) throw new ConnectError(this.hostName, `cannot open a session: ${message}`, { cause: error });
+        if (Date.now() > deadline) throw new ConnectError(this.hostName, `sshd kept refusing new sessions for ${CHANNEL_RETRY_LIMIT_MS / 1000} s: ${message}`);
+        if (signal?.aborted) throw new AbortedError(`${this.hostName}: aborted`);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        delayMs = Math.min(delayMs * 2, 1000);
+      }
+    }
+  }
+
+  /** sudo only when it changes something: becoming root when logged in as root is a no-op. */
+  private sudoFor(become: boolean | undefined): { user?: string } | undefined {
+    if (!(become ?? this.spec.become)) return undefined;
+    const target = this.spec.becomeUser ?? 'root';
+    return target === this.username ? undefined : { user: target };
+  }
+
+  async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
+    const plan = planCommand(command, { env: options.env, cwd: options.cwd, sudo: this.sudoFor(options.become), envOnStdin: true });
+    const line = quoteCommand(plan.argv);
+    const release = await this.channels.acquire();
+    try {
+      if (options.signal?.aborted) throw new AbortedError(`${this.hostName}: aborted before start: ${plan.display}`);
+      const channel = await this.openSession<ClientChannel>((client, done) => client.exec(line, done), options.signal);
+      return await this.runOnChannel(channel, plan, options);
+    } finally {
+      release();
+    }
+  }
+
+  private runOnChannel(channel: ClientChannel, plan: CommandPlan, options: ExecOptions): Promise<ExecResult> {
+    const client = this.client;
+    return new Promise((resolve, reject) => {
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let code: number | null = null;
+      let exited = false;
+      let finished = false;
+      const finish = (outcome: () => void): void => {
+        if (finished) return;
+        finished = true;
+        options.signal?.removeEventListener('abort', onAbort);
+        client?.removeListener('close', onConnectionLost);
+        outcome();
+      };
+      const onAbort = (): void =>
+        finish(() => {
+          // TERM reaches the command itself (the wrapper execs it); closing the channel frees the slot.
+          try {
+            channel.signal('TERM');
+          } catch {
+            // channel already closing
+          }
+          channel.close();
+          reject(new AbortedError(`${this.hostName}: aborted: ${plan.display}`));
+        });
+      const onConnectionLost = (): void =>
+        finish(() => reject(new ConnectError(this.hostName, `connection lost while running: ${plan.display}`)));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      client?.once('close', onConnectionLost);
+
+      channel.on('data', (chunk: Buffer) => {
+        stdout.push(chunk);
+        options.onOutput?.(chunk.toString('utf8'), 'stdout');
+      });
+      channel.stderr.on('data', (chunk: Buffer) => {
+        stderr.push(chunk);
+        options.onOutput?.(chunk.toString('utf8'), 'stderr');
+      });
+      channel.on('exit', (exitCode: number | null) => {
+        exited = true;
+        code = typeof exitCode === 'number' ? exitCode : null;
+      });
+      channel.on('close', () =>
+        finish(() => {
+          if (!exited && this.client !== client) {
+            reject(new ConnectError(this.hostName, `connection lost while running: ${plan.display}`));
+            return;
+          }
+          resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), commandLine: plan.display });
+        }),
+      );
+      if (plan.stdinPrelude) channel.write(plan.stdinPrelude);
+      channel.end(options.stdin ?? '');
+    });
+  }
+
+  /** The SFTP session, opened on first use; it holds one channel slot for the connection's life. */
+  private getSftp(): Promise<SftpFiles> {
+    if (this.sftp) return this.sftp;
+    let opening: Promise<SftpFiles> | null = null;
+    opening = (async () => {
+      const release = await this.channels.acquire();
+      try {
+        const sftp = await this.openSession<SFTPWrapper>((client, done) => client.sftp(done));
+        sftp.once('close', () => {
+          release();
+          if (this.sftp === opening) this.sftp = null;
+        });
+        return new SftpFiles(sftp);
+      } catch (error) {
+        release();
+        if (this.sftp === opening) this.sftp = null;
+        throw error;
+      }
+    })();
+    this.sftp = opening;
+    return opening;
+  }
+
+  async readFile(path: string, options: { become?: boolean } = {}): Promise<Buffer | null> {
+    if (this.sudoFor(options.become)) return this.sudoFiles.readFile(path);
+    return (await this.getSftp()).readFile(path);
+  }
+
+  async writeFile(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (this.sudoFor(options.become)) return this.sudoFiles.writeFile(path, bytes, options.mode);
+    return (await this.getSftp()).writeFile(path, bytes, options.mode);
+  }
+
+  async putFile(localPath: string, remotePath: string, options: WriteOptions = {}): Promise<void> {
+    await this.writeFile(remotePath, await readFile(localPath), options);
+  }
+
+  async stat(path: string, options: { become?: boolean } = {}): Promise<FileStat | null> {
+    if (this.sudoFor(options.become)) return this.sudoFiles.stat(path);
+    return (await this.getSftp()).stat(path);
+  }
+
+  /** Not bounded by the session semaphore: sshd's MaxSessions does not count direct-tcpip channels. */
+  async forwardOut(host: string, port: number): Promise<Duplex> {
+    const client = await this.getClient();
+    return new Promise((resolve, reject) => {
+      client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
+        if (error) reject(new ConnectError(this.hostName, `cannot reach ${host}:${port} from ${this.hostName}: ${error.message}`, { cause: error }));
+        else resolve(channel);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const client = this.client ?? (await this.connecting?.catch(() => null));
+    this.client = null;
+    this.sftp = null;
+    if (!client) return;
+    await new Promise<void>((resolve) => {
+      // A peer that never answers the disconnect must not hold up the end of a run.
+      const force = setTimeout(() => client.destroy(), 2000);
+      client.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      client.end();
+    });
+  }
+}
