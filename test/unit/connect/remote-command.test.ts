@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.ts';
+import { ENV_READER, envPrelude, planCommand } from '../../../src/connect/remote-command.ts';
+
+describe('planCommand', () => {
+  it('runs an argv as is and shows it quoted', () => {
+    expect(planCommand(['echo', 'a b'], { envOnStdin: true })).toEqual({ argv: ['echo', 'a b'], display: "echo 'a b'", stdinPrelude: null });
+  });
+
+  it('runs a shell command through sh -c and shows the script', () => {
+    expect(planCommand({ shell: 'echo $HOME | wc -c' }, { envOnStdin: true })).toEqual({
+      argv: ['sh', '-c', 'echo $HOME | wc -c'],
+      display: 'echo $HOME | wc -c',
+      stdinPrelude: null,
+    });
+  });
+
+  it('puts env values on stdin behind a reader, never in the argv or the display', () => {
+    const plan = planCommand(['redis-cli', 'ping'], { env: { REDISCLI_AUTH: 's3cret pass' }, envOnStdin: true });
+    expect(plan.argv).toEqual(['sh', '-c', `${ENV_READER}; exec redis-cli ping`]);
+    expect(plan.stdinPrelude?.toString()).toBe('REDISCLI_AUTH=s3cret pass\n\n');
+    expect(JSON.stringify([plan.argv, plan.display])).not.toContain('s3cret');
+  });
+
+  it('leaves env to the caller when it is not to travel on stdin and no sudo is involved', () => {
+    expect(planCommand(['env'], { env: { A: '1' }, envOnStdin: false })).toEqual({ argv: ['env'], display: 'env', stdinPrelude: null });
+  });
+
+  it('changes directory before exec, quoting it', () => {
+    expect(planCommand(['make'], { cwd: "/opt/my dir's", envOnStdin: true }).argv).toEqual(['sh', '-c', `cd '/opt/my dir'\\''s' && exec make`]);
+  });
+
+  it('wraps in sudo -n, naming a user other than root, and carries env through sudo on stdin', () => {
+    expect(planCommand(['id'], { sudo: {}, envOnStdin: true }).argv).toEqual(['sudo', '-n', '--', 'id']);
+    expect(planCommand(['id'], { sudo: { user: 'redis' }, envOnStdin: true }).argv).toEqual(['sudo', '-n', '-u', 'redis', '--', 'id']);
+    const plan = planCommand(['id'], { sudo: {}, env: { A: '1' }, envOnStdin: false });
+    expect(plan.argv).toEqual(['sudo', '-n', '--', 'sh', '-c', `${ENV_READER}; exec id`]);
+    expect(plan.stdinPrelude?.toString()).toBe('A=1\n\n');
+  });
+
+  it('rejects an empty argv', () => {
+    expect(() => planCommand([], { envOnStdin: true })).toThrow(InputError);
+  });
+});
+
+describe('envPrelude', () => {
+  it('rejects names the shell cannot export and values that would end the prelude, without echoing the value', () => {
+    expect(() => envPrelude({ 'BAD-NAME': 'x' })).toThrow(/BAD-NAME/);
+    const error = (() => {
+      try {
+        envPrelude({ PASS: 'top\nsecret' });
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect(error?.message).toContain('PASS');
+    expect(error?.message).not.toContain('secret');
+  });
+});
+
+// The wrapper must work in dash (Debian's /bin/sh) and bash alike: run it for real.
+const shells = ['/bin/sh', '/bin/dash', '/bin/bash'].filter((s) => existsSync(s));
+
+describe.each(shells)('the env reader under %s', (shell) => {
+  it('exports awkward values and hands the rest of stdin to the command', () => {
+    const plan = planCommand(['sh', '-c', 'printf "%s|%s|" "$A" "$B"; cat'], {
+      env: { A: `it's $HOME \`id\` "q" \\n`, B: '' },
+      envOnStdin: true,
+    });
+    const [, , script] = plan.argv;
+    const input = Buffer.concat([plan.stdinPrelude!, Buffer.from('rest of\nstdin')]);
+    const result = spawnSync(shell, ['-c', script], { input });
+    expect(result.stdout.toString()).toBe(`it's $HOME \`id\` "q" \\n||rest of\nstdin`);
+  });
+});
