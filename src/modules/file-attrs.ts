@@ -61,7 +61,7 @@ export function planAttributes(current: FileStat | null, wanted: WantedAttribute
   const changes: AttributeChanges = { descriptions: [] };
   if (wanted.mode !== undefined && current?.type !== 'symlink' && current?.mode !== wanted.mode) {
     changes.mode = wanted.mode;
-    changes.descriptions.push(`mode ${current ? formatMode(current.mode) : '-'} -> ${formatMode(wanted.mode)}`);
+    changes.descriptions.push(current ? `mode ${formatMode(current.mode)} -> ${formatMode(wanted.mode)}` : `mode ${formatMode(wanted.mode)}`);
   }
   const ownerDiffers = wanted.owner !== undefined && current?.uid !== wanted.uid;
   const groupDiffers = wanted.group !== undefined && current?.gid !== wanted.gid;
