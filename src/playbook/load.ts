@@ -97,8 +97,7 @@ async function importTasks(source: YamlSource, importEntry: MapEntry, entries: M
   for (const { spec } of tasks) {
     spec.tags = [...new Set([...spec.tags, ...options.tags])];
     spec.when = [...options.when, ...spec.when];
-    const withVars = spec as typeof spec & { vars?: Vars };
-    if (Object.keys(options.vars).length > 0) withVars.vars = { ...options.vars, ...withVars.vars };
+    if (Object.keys(options.vars).length > 0) spec.vars = { ...options.vars, ...spec.vars };
   }
   return tasks;
 }

@@ -1,5 +1,4 @@
 import { InputError, type SourcePosition } from '../errors.ts';
-import type { Vars } from '../inventory/types.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import type { YamlSource } from '../yaml/source.ts';
 import type { TaskSpec } from './types.ts';
@@ -125,7 +124,7 @@ export function parseTask(source: YamlSource, node: unknown, position: SourcePos
   const until = get('until');
   const args = get('args');
   const loop = get('loop') ?? get('with_items');
-  const spec: TaskSpec & { vars?: Vars } = {
+  const spec: TaskSpec = {
     id: '',
     module: moduleName(module.key),
     params: moduleParams(module.value, args ? mappingValue(args) : undefined),

@@ -250,6 +250,16 @@ function filters(env: TemplateEnvironment): Record<string, Filter> {
     intersect: (value, other) => [...new Set(list('intersect', value).filter((x) => list('intersect', other).includes(x)))],
     union: (value, other) => [...new Set([...list('union', value), ...list('union', other)])],
     split: (value, separator) => (separator === undefined ? String(value).trim().split(/\s+/) : String(value).split(String(separator))),
+    // Python's `'%s:%d' | format(a, b)`: conversions are taken in order, `%%` is a percent sign.
+    format(value, ...args) {
+      let next = 0;
+      return String(value).replace(/%([sdif%])/g, (_, kind: string) => {
+        if (kind === '%') return '%';
+        const arg = args[next++];
+        if (kind === 's') return String(arg);
+        return kind === 'f' ? Number(arg).toFixed(6) : String(Math.trunc(Number(arg)));
+      });
+    },
     basename: (value) => posix.basename(String(value)),
     dirname: (value) => posix.dirname(String(value)),
     quote: (value) => quoteArg(String(value ?? '')),

@@ -194,6 +194,8 @@ function safeReason(error: unknown): string {
   if (own) return own.message;
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof TypeError) return cause.message;
+  // nunjucks' own lookups fail with plain Errors that name the filter/test/function, not values.
+  if (cause instanceof Error && /^(filter not found|test not found|Unable to call)/.test(cause.message)) return cause.message;
   if (cause instanceof Error) return cause.name;
   return String((error as Error).message ?? error).replace(/^\(unknown path\)\s*/, '').split('\n').pop()!.trim();
 }

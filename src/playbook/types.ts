@@ -31,6 +31,8 @@ export interface TaskSpec {
   /** Seconds between retries. */
   delay: number;
   until?: string;
+  /** Task `vars:` (above play vars, below registered and extra vars), as written. */
+  vars?: Vars;
   /** Where the task starts, and where each of its keys is, for error messages. */
   position: SourcePosition;
   keyPositions: Record<string, SourcePosition>;

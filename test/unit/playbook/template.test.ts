@@ -82,6 +82,7 @@ describe('renderValue: Ansible filters', () => {
     ['{{ "it\'s here" | quote }}', "'it'\\''s here'"],
     ["{{ (port == 7300) | ternary('master', 'replica') }}", 'master'],
     ['{{ port | mandatory }}', 7300],
+    ["{{ '%s:%d %%' | format('host', port) }}", 'host:7300 %'],
     ['{% for k, v in nodes.items() %}{{ k }}={{ v.ip }}{% endfor %}', 'a=10.0.0.1'],
   ];
   it.each(cases)('%s', (template, expected) => {
@@ -137,6 +138,10 @@ describe('undefined variables are errors', () => {
     }
     expect(errors).toHaveLength(3);
     for (const message of errors) expect(message).not.toContain('s3cr3t');
+  });
+
+  it('names an unknown filter', () => {
+    expect(() => renderValue('{{ port | no_such_filter }}', vars, at)).toThrow(/filter not found: no_such_filter/);
   });
 
   it('reports template syntax errors as InputError at the position', () => {
