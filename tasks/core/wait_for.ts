@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Connection } from '../../src/connect/connection.ts';
-import { ConnectError, TaskError } from '../../src/errors.ts';
+import { TaskError } from '../../src/errors.ts';
 import { abortableSleep } from '../../src/modules/abortable-sleep.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 
@@ -35,7 +35,7 @@ export const waitForParams = z
 export type WaitForParams = z.infer<typeof waitForParams>;
 
 /** What one probe saw: the port accepted a connection / the file exists (and matched). */
-export type Observation = { open: boolean } | { exists: boolean; matched: boolean };
+export type Observation = { open: boolean; detail?: string } | { exists: boolean; matched: boolean };
 
 export function wantsPresence(state: WaitForParams['state']): boolean {
   return state === 'started' || state === 'present';
@@ -58,8 +58,13 @@ export function describeWait(params: WaitForParams, met = false): string {
   return `${params.path}${matching} to ${present ? 'exist' : 'be absent'}`;
 }
 
-/** True when something accepts a TCP connection at host:port, as seen from the connection's host. */
-export async function probePort(conn: Connection, host: string, port: number, timeoutSeconds: number): Promise<boolean> {
+/**
+ * Whether something accepts a TCP connection at host:port, as seen from the connection's host.
+ * Every connection's forwardOut rejects (ConnectError) when the port refuses, so any failure
+ * counts as "not open"; its message is kept for the timeout error, which is where a host that
+ * cannot be reached at all shows up.
+ */
+export async function probePort(conn: Connection, host: string, port: number, timeoutSeconds: number): Promise<{ open: boolean; detail?: string }> {
   const opening = conn.forwardOut(host, port);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
@@ -69,21 +74,19 @@ export async function probePort(conn: Connection, host: string, port: number, ti
     const outcome = await Promise.race([opening, timedOut]);
     if (outcome === 'timeout') {
       opening.then((stream) => stream.destroy(), () => undefined); // a late success must not leak
-      return false;
+      return { open: false, detail: `no answer within ${timeoutSeconds}s` };
     }
     outcome.destroy();
-    return true;
+    return { open: true };
   } catch (error) {
-    // Refused or unreachable means "not open"; a broken connection to the host is a real failure.
-    if (error instanceof ConnectError) throw error;
-    return false;
+    return { open: false, detail: (error as Error).message };
   } finally {
     clearTimeout(timer);
   }
 }
 
 async function observe(ctx: TaskContext, params: WaitForParams): Promise<Observation> {
-  if (params.port !== undefined) return { open: await probePort(ctx.conn, params.host, params.port, params.connect_timeout) };
+  if (params.port !== undefined) return probePort(ctx.conn, params.host, params.port, params.connect_timeout);
   const stat = await ctx.conn.stat(params.path!, { become: ctx.become });
   if (!stat || params.search_regex === undefined) return { exists: stat !== null, matched: false };
   const data = await ctx.conn.readFile(params.path!, { become: ctx.become });
@@ -109,11 +112,13 @@ export const taskModule = defineModule<WaitForParams, { description: string }>({
     await abortableSleep(params.delay * 1000, ctx.signal);
     const deadline = started + params.timeout * 1000;
     for (;;) {
-      if (conditionMet(params, await observe(ctx, params))) {
+      const observation = await observe(ctx, params);
+      if (conditionMet(params, observation)) {
         return { changed: false, result: { elapsed: Math.round((Date.now() - started) / 1000) } };
       }
       if (Date.now() + params.sleep * 1000 > deadline) {
-        throw new TaskError(params.msg ?? `${ctx.conn.hostName}: timed out after ${params.timeout}s waiting for ${description}`);
+        const last = 'detail' in observation && observation.detail ? ` (last probe: ${observation.detail})` : '';
+        throw new TaskError(params.msg ?? `${ctx.conn.hostName}: timed out after ${params.timeout}s waiting for ${description}${last}`);
       }
       await abortableSleep(params.sleep * 1000, ctx.signal);
     }
