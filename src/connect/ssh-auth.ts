@@ -3,8 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { utils, type AgentAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
+import ssh2, { type AgentAuthMethod, type PublicKeyAuthMethod } from 'ssh2';
 import { ConnectError } from '../errors.ts';
+
+// ssh2 is CommonJS and defines `utils` in a way Node's ESM named-export detection misses.
+const { utils } = ssh2;
 
 export interface AuthPlan {
   methods: Array<PublicKeyAuthMethod | AgentAuthMethod>;
