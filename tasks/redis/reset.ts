@@ -7,7 +7,7 @@ import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 import { clusterParams, withCluster } from './lib/cluster-session.ts';
 import { planReset, refusalMessage, resetCandidate, resetNode, type ResetPlan } from './lib/reset-nodes.ts';
 import { broughtIn } from './lib/run-records.ts';
-import { topologyFromPlay } from './lib/play-topology.ts';
+import { topologyFromPlay } from './topology.ts';
 
 const params = clusterParams.extend({
   scope: z
@@ -19,7 +19,7 @@ const params = clusterParams.extend({
 type ResetParams = z.infer<typeof params>;
 
 function targets(ctx: TaskContext, p: ResetParams): string[] {
-  return p.scope === 'all' ? topologyFromPlay(ctx.play.hosts).nodes.map((n) => n.ref) : broughtIn(ctx);
+  return p.scope === 'all' ? topologyFromPlay(ctx.play.hosts, { allowSameHost: p.allow_same_host }).nodes.map((n) => n.ref) : broughtIn(ctx);
 }
 
 async function plan(ctx: TaskContext, p: ResetParams, refs: string[]): Promise<ResetPlan> {

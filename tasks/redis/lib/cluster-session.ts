@@ -5,10 +5,9 @@ import { lookup } from 'node:dns/promises';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { TaskContext } from '../../../src/modules/module.ts';
-import type { Topology, TopologyNode } from '../topology.ts';
+import { topologyFromPlay, type Topology, type TopologyNode } from '../topology.ts';
 import { closeClient, openNodeClient, type ClientOptions } from './client.ts';
 import { readNodeFacts, type NodeFacts } from './node-facts.ts';
-import { topologyFromPlay } from './play-topology.ts';
 import { recordKeysBefore } from './run-records.ts';
 
 export const clusterParams = z.object({
@@ -24,6 +23,10 @@ export const clusterParams = z.object({
     .string()
     .default('127.0.0.1')
     .describe('Address a node listens on as seen from its own host, used with connect: forward'),
+  allow_same_host: z
+    .boolean()
+    .default(false)
+    .describe("Allow a replica on its master's host when resolving the play's topology (as redis.config takes it)"),
   timeout: z.number().positive().default(60).describe('Seconds to wait for the cluster to converge after a change'),
 });
 export type ClusterParams = z.infer<typeof clusterParams>;
@@ -47,7 +50,7 @@ export interface ClusterSession {
 
 /** Opens a client to every planned node, or to the `only` ones (rollback reaches just what it resets). */
 export async function openCluster(ctx: TaskContext, params: ClusterParams, only?: readonly string[]): Promise<ClusterSession> {
-  const topology = topologyFromPlay(ctx.play.hosts);
+  const topology = topologyFromPlay(ctx.play.hosts, { allowSameHost: params.allow_same_host });
   const nodes = only ? topology.nodes.filter((n) => only.includes(n.ref)) : topology.nodes;
   const password = resolvePassword(ctx, params.password);
   const clients = new Map<string, Redis>();
