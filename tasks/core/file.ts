@@ -61,13 +61,14 @@ function attributeAction(
   wanted: WantedAttributes,
   options: { recurse: boolean; noDereference: boolean; treeDiffers?: boolean },
 ): FileAction | null {
+  const { recurse, noDereference } = options;
   const changes = planAttributes(current, wanted);
-  if (options.recurse && options.treeDiffers) {
+  if (recurse && options.treeDiffers) {
     // Something below differs: apply every wanted attribute to the whole tree.
     const all = planAttributes(null, wanted);
-    return { kind: 'attributes', changes: { ...all, descriptions: [...changes.descriptions, 'attributes below it'] }, ...options };
+    return { kind: 'attributes', changes: { ...all, descriptions: [...changes.descriptions, 'attributes below it'] }, recurse, noDereference };
   }
-  return hasAttributeChanges(changes) ? { kind: 'attributes', changes, ...options } : null;
+  return hasAttributeChanges(changes) ? { kind: 'attributes', changes, recurse, noDereference } : null;
 }
 
 /** Pure planner: facts of the path and wanted state in, actions out (or why nothing is to do). */
