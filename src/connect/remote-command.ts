@@ -65,3 +65,20 @@ export function planCommand(command: Command, options: PlanOptions): CommandPlan
   }
   return { argv, display, stdinPrelude: wrapEnv && env ? envPrelude(env) : null };
 }
+
+/**
+ * Marks every process of one remote exec (the variable is inherited by its children), so an
+ * abort can find and stop them. Needed because sshd refuses signal requests for root logins
+ * ("session signalling requires privilege separation"), and killing the channel alone leaves
+ * the command running.
+ */
+export const EXEC_ID_VAR = 'PLAYGRAPH_EXEC_ID';
+
+/** `sh -c KILL_TAGGED_SCRIPT sh <exec id>`: TERM the tagged processes, KILL what is left after ~1 s. */
+export const KILL_TAGGED_SCRIPT = [
+  `tagged() { grep -lzx "${EXEC_ID_VAR}=$1" /proc/[0-9]*/environ 2>/dev/null | sed 's#^/proc/\\([0-9]*\\)/environ$#\\1#'; }`,
+  'pids=$(tagged "$1"); [ -n "$pids" ] && kill -TERM $pids 2>/dev/null',
+  'n=0; while [ $n -lt 10 ] && [ -n "$(tagged "$1")" ]; do sleep 0.1; n=$((n+1)); done',
+  'pids=$(tagged "$1"); [ -n "$pids" ] && kill -KILL $pids 2>/dev/null',
+  'exit 0',
+].join('\n');

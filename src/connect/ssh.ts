@@ -1,6 +1,7 @@
 // A host reached over SSH: one ssh2 client per host, shared by every task on it. Session
 // channels (exec and the one SFTP session) are bounded below sshd's MaxSessions (10) and a
 // refused channel open is retried with backoff: back-pressure, not a failed command.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
@@ -9,7 +10,7 @@ import type { ConnectionSpec } from '../inventory/types.ts';
 import { CommandFiles } from './command-files.ts';
 import type { Command, Connection, ExecOptions, ExecResult, FileStat, WriteOptions } from './connection.ts';
 import { quoteCommand } from './quote.ts';
-import { planCommand, type CommandPlan } from './remote-command.ts';
+import { EXEC_ID_VAR, KILL_TAGGED_SCRIPT, planCommand, type CommandPlan } from './remote-command.ts';
 import { Semaphore } from './semaphore.ts';
 import { SftpFiles } from './sftp-files.ts';
 import { openSshClient, type SshClientOptions } from './ssh-client.ts';
@@ -103,19 +104,27 @@ export class SshConnection implements Connection {
   }
 
   async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
-    const plan = planCommand(command, { env: options.env, cwd: options.cwd, sudo: this.sudoFor(options.become), envOnStdin: true });
+    const execId = randomBytes(8).toString('hex');
+    const env = { ...options.env, [EXEC_ID_VAR]: execId };
+    const plan = planCommand(command, { env, cwd: options.cwd, sudo: this.sudoFor(options.become), envOnStdin: true });
     const line = quoteCommand(plan.argv);
     const release = await this.channels.acquire();
     try {
       if (options.signal?.aborted) throw new AbortedError(`${this.hostName}: aborted before start: ${plan.display}`);
       const channel = await this.openSession<ClientChannel>((client, done) => client.exec(line, done), options.signal);
-      return await this.runOnChannel(channel, plan, options);
+      return await this.runOnChannel(channel, plan, options, () => this.killTagged(execId, options.become));
     } finally {
       release();
     }
   }
 
-  private runOnChannel(channel: ClientChannel, plan: CommandPlan, options: ExecOptions): Promise<ExecResult> {
+  /** Stops every process an aborted exec left behind; bounded, so an abort always returns. */
+  private async killTagged(execId: string, become: boolean | undefined): Promise<void> {
+    const kill = this.exec(['sh', '-c', KILL_TAGGED_SCRIPT, 'sh', execId], { become }).catch(() => undefined);
+    await Promise.race([kill, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+  }
+
+  private runOnChannel(channel: ClientChannel, plan: CommandPlan, options: ExecOptions, killTagged: () => Promise<void>): Promise<ExecResult> {
     const client = this.client;
     return new Promise((resolve, reject) => {
       const stdout: Buffer[] = [];
@@ -132,14 +141,11 @@ export class SshConnection implements Connection {
       };
       const onAbort = (): void =>
         finish(() => {
-          // TERM reaches the command itself (the wrapper execs it); closing the channel frees the slot.
-          try {
-            channel.signal('TERM');
-          } catch {
-            // channel already closing
-          }
+          // sshd delivers a signal request with killpg() (for non-root logins only), then the tagged
+          // processes are stopped explicitly; closing the channel frees the slot.
+          signalChannel(channel, 'TERM');
           channel.close();
-          reject(new AbortedError(`${this.hostName}: aborted: ${plan.display}`));
+          void killTagged().then(() => reject(new AbortedError(`${this.hostName}: aborted: ${plan.display}`)));
         });
       const onConnectionLost = (): void =>
         finish(() => reject(new ConnectError(this.hostName, `connection lost while running: ${plan.display}`)));
@@ -240,5 +246,26 @@ export class SshConnection implements Connection {
       });
       client.end();
     });
+  }
+}
+
+/**
+ * ssh2's `Channel.signal()` does nothing once our side has sent EOF (it checks `writable`), and
+ * every exec sends EOF right after stdin. The protocol allows a signal request for as long as the
+ * channel is open, so it is sent at the protocol level, the one place ssh2 internals are used.
+ */
+function signalChannel(channel: ClientChannel, signal: 'TERM' | 'KILL'): void {
+  const internal = channel as unknown as {
+    outgoing?: { id: number; state: string };
+    _client?: { _protocol?: { signal(channelId: number, name: string): void } };
+  };
+  const protocol = internal._client?._protocol;
+  try {
+    // 'eof' is our side's state after sending EOF; the channel itself is still open.
+    const state = internal.outgoing?.state;
+    if (protocol && internal.outgoing && (state === 'open' || state === 'eof')) protocol.signal(internal.outgoing.id, signal);
+    else channel.signal(signal);
+  } catch {
+    // the channel is already closing; nothing left to signal
   }
 }

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.ts';
-import { ENV_READER, envPrelude, planCommand } from '../../../src/connect/remote-command.ts';
+import { ENV_READER, envPrelude, EXEC_ID_VAR, KILL_TAGGED_SCRIPT, planCommand } from '../../../src/connect/remote-command.ts';
 
 describe('planCommand', () => {
   it('runs an argv as is and shows it quoted', () => {
@@ -75,5 +75,22 @@ describe.each(shells)('the env reader under %s', (shell) => {
     const input = Buffer.concat([plan.stdinPrelude!, Buffer.from('rest of\nstdin')]);
     const result = spawnSync(shell, ['-c', script], { input });
     expect(result.stdout.toString()).toBe(`it's $HOME \`id\` "q" \\n||rest of\nstdin`);
+  });
+});
+
+describe('KILL_TAGGED_SCRIPT', () => {
+  it('stops every process carrying the exec id, children included, and nothing else', async () => {
+    const id = `unit${process.pid}${Date.now()}`;
+    const tagged = spawn('sh', ['-c', 'sleep 30 & sleep 30; wait'], { env: { ...process.env, [EXEC_ID_VAR]: id }, stdio: 'ignore' });
+    const bystander = spawn('sleep', ['30'], { env: { ...process.env, [EXEC_ID_VAR]: `${id}x` }, stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = new Promise((resolve) => tagged.once('exit', (_code, signal) => resolve(signal)));
+    const result = spawnSync('sh', ['-c', KILL_TAGGED_SCRIPT, 'sh', id]);
+    expect(result.status).toBe(0);
+    expect(await exited).toBe('SIGTERM');
+    const survivors = spawnSync('sh', ['-c', `grep -lzx "${EXEC_ID_VAR}=$1" /proc/[0-9]*/environ`, 'sh', id], { encoding: 'utf8' }).stdout;
+    expect(survivors).toBe('');
+    expect(bystander.exitCode).toBeNull();
+    bystander.kill();
   });
 });
