@@ -1,11 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, isNode, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, Scalar, isNode, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
 import { InputError, type SourcePosition } from '../errors.ts';
 
 /**
  * A parsed YAML file that remembers where every node came from, so inventory and playbook
  * errors can name file:line:column. Parse errors are raised as InputError at their position.
  */
+// PyYAML's booleans, which Ansible uses: YAML 1.1's `y`/`n` stay strings there (`-e n=2` must not
+// become `false: 2`), so the yaml library's fuller 1.1 boolean set is replaced by this one.
+const pyyamlBool = (value: boolean, test: RegExp): ScalarTag => ({
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  identify: (candidate) => candidate === value,
+  test,
+  resolve: () => new Scalar(value),
+});
+const PYYAML_BOOLS = [
+  pyyamlBool(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
+  pyyamlBool(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
+];
+const withPyyamlBools = (tags: Tags): Tags => [
+  ...PYYAML_BOOLS,
+  ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool'),
+];
+
 export interface YamlSource {
   file: string;
   document: Document.Parsed;
@@ -17,7 +35,9 @@ export interface YamlSource {
 
 export function parseYaml(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // YAML 1.1 as Ansible reads it (PyYAML): `yes`/`no`/`on`/`off` are booleans and `0644` is
+  // octal, so an inventory or playbook written for Ansible means the same thing here.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.1', customTags: withPyyamlBools });
   const positionAt = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };

@@ -31,4 +31,8 @@ describe('parseYaml', () => {
     expect(isScalar(name)).toBe(true);
     expect(source.positionOf(name)).toEqual({ file: 'p.yaml', line: 3, column: 11 });
   });
+
+  it('reads YAML 1.1 as Ansible does: yes/no are booleans, 0644 is octal', () => {
+    expect(parseYaml('v.yaml', 'a: yes\nb: no\nc: on\nmode: 0644\nq: "0644"\nn: y\n').value).toEqual({ a: true, b: false, c: true, mode: 420, q: '0644', n: 'y' });
+  });
 });
