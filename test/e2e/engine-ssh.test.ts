@@ -22,7 +22,7 @@ describe('playbooks over real SSH on the lab', () => {
     expect(recapTotals(first).changed).toBe(4 * lab.hosts.length);
     for (const [index, host] of lab.hosts.entries()) {
       expect(await readFile(onHost(index, `${dir}/motd`), 'utf8')).toBe(`hello from ${host.name}\n`);
-      expect(await readFile(onHost(index, `${dir}/listing`), 'utf8')).toBe('marker\nmotd\n');
+      expect(await readFile(onHost(index, `${dir}/listing`), 'utf8')).toBe(`hello from ${host.name}\n`);
     }
     const second = await playgraph(['run', fixture('basic.yaml'), ...base(['-e', `work_dir=${dir}`])]);
     expect(second.code, second.stderr).toBe(0);

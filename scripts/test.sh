@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one test command (README: `npm test`). On a fresh Debian machine it installs what the
+# tests need — Debian packages for the lab hosts, npm packages, the Redis source tarball —
+# then type-checks and runs every test: unit tests from data and end-to-end tests on the lab.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+  echo "npm test needs root: the end-to-end lab makes network namespaces and runs sshd." >&2
+  exit 1
+fi
+
+bash scripts/lab-deps.sh
+bash scripts/fetch-redis-source.sh >/dev/null
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npx tsc --noEmit
+npx vitest run "$@"

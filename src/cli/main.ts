@@ -1,0 +1,87 @@
+import { Command, CommanderError, Option } from 'commander';
+import { PlaygraphError, InputError } from '../errors.ts';
+import { runCommand } from './run-command.ts';
+import { graphCommand } from './graph-command.ts';
+import { inventoryCommand } from './inventory-command.ts';
+import { modulesCommand } from './modules-command.ts';
+
+/** Options shared by `run` and `graph`: what to load and which part of it. */
+function addSelectionOptions(command: Command): Command {
+  return command
+    .requiredOption('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
+    .option('-e, --extra-vars <vars>', 'key=value, @file.yaml or JSON/YAML (repeatable; extra vars win)', collect, [])
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma separated, repeatable)', collectList, undefined)
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma separated, repeatable)', collectList, undefined)
+    .option('--with-needs', 'also run the unselected needs of selected tasks')
+    .option('-l, --limit <pattern>', 'further limit the hosts with an Ansible pattern')
+    .option('-M, --modules <dir>', 'extra directory of task modules (repeatable)', collect, []);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function collectList(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((tag) => tag.trim()).filter(Boolean)];
+}
+
+export function buildProgram(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }, setExit: (code: number) => void): Command {
+  const program = new Command('playgraph')
+    .description('Agentless orchestration: typed task modules run as a dependency graph across an inventory')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError();
+
+  addSelectionOptions(program.command('run').description('run a playbook').argument('<playbook>'))
+    .option('-C, --check', 'dry run: print the plan, change nothing anywhere')
+    .option('-D, --diff', 'show file changes as unified diffs')
+    .option('-f, --forks <n>', 'how many tasks run at once', (value) => positiveInt(value, '--forks'), 50)
+    .addOption(new Option('-o, --output <kind>', 'how to report').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
+    .option('--known-hosts <file>', 'known_hosts file to verify host keys against (default ~/.ssh/known_hosts)')
+    .option('-v, --verbose', 'show task log lines')
+    .action(async (playbook: string, options) => setExit(await runCommand(playbook, options, io)));
+
+  addSelectionOptions(program.command('graph').description('draw the task graph of a playbook').argument('<playbook>'))
+    .addOption(new Option('--format <format>', 'graph language').choices(['mermaid', 'dot']).default('mermaid'))
+    .action(async (playbook: string, options) => setExit(await graphCommand(playbook, options, io)));
+
+  program
+    .command('inventory')
+    .description('show the resolved inventory as JSON, like ansible-inventory')
+    .requiredOption('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
+    .option('--list', 'every group and host with its variables (the default)')
+    .option('--host <name>', 'one host\'s variables')
+    .action(async (options) => setExit(await inventoryCommand(options, io)));
+
+  program
+    .command('modules')
+    .description('list the task modules and their params')
+    .option('-M, --modules <dir>', 'extra directory of task modules (repeatable)', collect, [])
+    .option('--json', 'as JSON')
+    .action(async (options) => setExit(await modulesCommand(options, io)));
+  return program;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InputError(`${flag} takes a whole number of at least 1, got "${value}"`);
+  return number;
+}
+
+/** The CLI entry: returns the exit code; never calls process.exit, so it can be tested in-process. */
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 4;
+    if (error instanceof PlaygraphError) {
+      io.stderr.write(`ERROR: ${error.message}\n`);
+      return error instanceof InputError ? 4 : 1;
+    }
+    io.stderr.write(`ERROR: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,65 @@
+import { createReporter } from '../report/create.ts';
+import { executeRun } from '../run/execute.ts';
+import { prepareRun } from '../run/prepare.ts';
+import { reportInputError, type CliIo } from './io.ts';
+
+export interface RunCommandOptions {
+  inventory: string[];
+  extraVars: string[];
+  tags?: string[];
+  skipTags?: string[];
+  withNeeds?: boolean;
+  limit?: string;
+  modules: string[];
+  check?: boolean;
+  diff?: boolean;
+  forks: number;
+  output: 'auto' | 'tty' | 'plain' | 'json';
+  knownHosts?: string;
+  verbose?: boolean;
+}
+
+/**
+ * `playgraph run`: everything is read and checked first (exit 4 on bad input, nothing touched),
+ * then executed. Ctrl-C aborts in-flight work through the AbortSignal; the recap still prints.
+ */
+export async function runCommand(playbookFile: string, options: RunCommandOptions, io: CliIo): Promise<number> {
+  let prepared;
+  try {
+    prepared = await prepareRun({
+      playbookFile,
+      inventorySources: options.inventory,
+      extraVarArgs: options.extraVars,
+      tags: options.tags,
+      skipTags: options.skipTags,
+      withNeeds: options.withNeeds,
+      limit: options.limit,
+      modulesDirs: options.modules,
+      cwd: process.cwd(),
+    });
+  } catch (error) {
+    return reportInputError(error, io);
+  }
+
+  const reporter = createReporter(options.output, { stream: io.stdout, diff: Boolean(options.diff), verbose: options.verbose });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const result = await executeRun(prepared, {
+      checkMode: Boolean(options.check),
+      diff: Boolean(options.diff),
+      forks: options.forks,
+      signal: controller.signal,
+      sink: reporter,
+      knownHostsFile: options.knownHosts,
+      hostKeyChecking: process.env['ANSIBLE_HOST_KEY_CHECKING']?.toLowerCase() === 'false' ? 'off' : undefined,
+    });
+    await reporter.done();
+    return result.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,125 @@
+import type { Connection } from '../connect/connection.ts';
+import { openConnection } from '../connect/open.ts';
+import { connectionSpecFor } from '../inventory/connection-spec.ts';
+import type { InventoryHost } from '../inventory/types.ts';
+import { exitCodeFor } from '../report/recap.ts';
+import type { Recap, RunEventSink } from './events.ts';
+import { createNodeRunner, nodeRef } from './node-runner.ts';
+import type { PreparedRun } from './prepare.ts';
+import { RecapCollector } from './recap-collector.ts';
+import { rollbackPlay } from './rollback.ts';
+import type { RunContext } from './run-context.ts';
+import { runPlayGraph } from './scheduler.ts';
+import { maskingSink } from './secrets.ts';
+
+export interface ExecuteOptions {
+  checkMode: boolean;
+  diff: boolean;
+  forks: number;
+  signal: AbortSignal;
+  /** Where events go (a reporter). Every event is masked for secrets before it gets there. */
+  sink: RunEventSink;
+  knownHostsFile?: string;
+  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  connectTimeoutMs?: number;
+}
+
+export interface RunResult {
+  recap: Recap;
+  exitCode: number;
+  aborted: boolean;
+}
+
+/** Ansible's implicit localhost: reachable without being listed, over the local connection. */
+function implicitLocalhost(name: string): InventoryHost {
+  return { name, groups: [], vars: { ansible_connection: 'local' } };
+}
+
+/**
+ * Runs the prepared plays one after another (as Ansible does), each as a graph. A play with a
+ * failure rolls back what it changed (outside --check); hosts that failed or were unreachable
+ * take no part in later plays. Ends with the recap and the exit code, also when aborted.
+ */
+export async function executeRun(prepared: PreparedRun, options: ExecuteOptions): Promise<RunResult> {
+  const started = Date.now();
+  const collector = new RecapCollector(maskingSink(options.sink, prepared.masker));
+  const connections = new Map<string, Promise<Connection>>();
+  const run: RunContext = {
+    inventory: prepared.inventory,
+    extraVars: prepared.extraVars,
+    checkMode: options.checkMode,
+    diff: options.diff,
+    registry: prepared.registry,
+    sink: collector,
+    masker: prepared.masker,
+    signal: options.signal,
+    registered: new Map(),
+    runState: new Map(),
+    changedNodes: new Set(),
+    pendingAfter: new Map(),
+    applied: [],
+    unreachable: new Map(),
+    connect(hostName) {
+      const existing = connections.get(hostName);
+      if (existing) return existing;
+      const host = prepared.inventory.hosts.get(hostName) ?? implicitLocalhost(hostName);
+      const conn = openConnection(hostName, connectionSpecFor(host), {
+        knownHostsFile: options.knownHostsFile,
+        hostKeyChecking: options.hostKeyChecking,
+        connectTimeoutMs: options.connectTimeoutMs,
+      });
+      const pending = conn.connect().then(() => conn);
+      connections.set(hostName, pending);
+      return pending;
+    },
+  };
+
+  const allHosts = [...new Set(prepared.graphs.flatMap((graph) => graph.hosts))];
+  collector.addHosts(allHosts);
+  const nodeCount = prepared.graphs.reduce((sum, graph) => sum + graph.nodes.size, 0);
+  collector.emit({ type: 'run-start', playbook: prepared.playbook.file, checkMode: options.checkMode, hosts: allHosts, nodes: nodeCount });
+
+  const failedHosts = new Set<string>();
+  try {
+    for (const graph of prepared.graphs) {
+      if (options.signal.aborted) break;
+      collector.emit({ type: 'play-start', playIndex: graph.playIndex, name: graph.play.name, hosts: graph.hosts });
+      const appliedFrom = run.applied.length;
+      const runNode = createNodeRunner(run, graph);
+      const outcomes = await runPlayGraph(graph, {
+        forks: options.forks,
+        signal: options.signal,
+        runNode: async (node, dependencies) => {
+          if (failedHosts.has(node.host)) {
+            const outcome = { status: 'blocked' as const, message: `${node.host} failed in an earlier play` };
+            collector.emit({ type: 'node-end', node: nodeRef(graph, node), ...outcome, durationMs: 0 });
+            return outcome;
+          }
+          return runNode(node, dependencies);
+        },
+        skipNode: (node, outcome) =>
+          collector.emit({
+            type: 'node-end',
+            node: nodeRef(graph, node),
+            status: outcome.status,
+            message: outcome.message,
+            durationMs: 0,
+          }),
+      });
+      const failures = [...outcomes.entries()].filter(([, outcome]) => (outcome.status === 'failed' && !outcome.ignoredError) || outcome.status === 'unreachable');
+      for (const [nodeId] of failures) failedHosts.add(graph.nodes.get(nodeId)!.host);
+      if (failures.length > 0 && !options.checkMode) {
+        await rollbackPlay(run, graph, appliedFrom, `${failures.length} task(s) failed: ${failures.map(([id]) => id).join(', ')}`);
+      }
+    }
+  } finally {
+    await Promise.all(
+      [...connections.values()].map((pending) => pending.then((conn) => conn.close()).catch(() => undefined)),
+    );
+  }
+  const aborted = options.signal.aborted;
+  let exitCode = exitCodeFor(collector.recap);
+  if (aborted && exitCode === 0) exitCode = 2;
+  collector.emit({ type: 'run-end', recap: collector.recap, exitCode, aborted, durationMs: Date.now() - started });
+  return { recap: collector.recap, exitCode, aborted };
+}

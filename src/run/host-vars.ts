@@ -1,0 +1,71 @@
+import type { Vars } from '../inventory/types.ts';
+import type { Play, TaskSpec } from '../playbook/types.ts';
+import { UndefinedVariableError, renderValue } from '../playbook/template.ts';
+import { magicVars, mergeHostVars } from '../playbook/vars.ts';
+import type { RunContext } from './run-context.ts';
+
+/** What host variables are made from: the inventory, extra vars and the results registered so far. */
+export type VarSources = Pick<RunContext, 'inventory' | 'extraVars' | 'registered'>;
+
+/** A host's variables for one task, with templated values resolved, and those that could not be. */
+export interface HostVars {
+  vars: Vars;
+  /** Variables whose own template names an undefined variable: using them raises that error. */
+  unresolved: Map<string, UndefinedVariableError>;
+}
+
+const MAX_PASSES = 8;
+
+function holdsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{') || value.includes('{%');
+  if (Array.isArray(value)) return value.some(holdsTemplate);
+  if (value && typeof value === 'object') return Object.values(value).some(holdsTemplate);
+  return false;
+}
+
+/**
+ * Variables for `host` with Ansible's precedence. Ansible templates variables lazily when used;
+ * here values that are templates are rendered in passes until stable (so `a: "{{ b }}"`,
+ * `b: "{{ c }}"` resolve in any order). A value naming an undefined variable is taken out and
+ * remembered, so that a task using it fails with the real missing name, and one not using it runs.
+ */
+export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], host: string, task?: TaskSpec): HostVars {
+  const inventoryHost = run.inventory.hosts.get(host);
+  const vars: Vars = {
+    ...magicVars(run.inventory, host, playHosts),
+    ...mergeHostVars({
+      inventory: inventoryHost?.vars ?? {},
+      play: play.vars,
+      task: task?.vars ?? {},
+      registered: run.registered.get(host) ?? {},
+      extra: run.extraVars,
+    }),
+  };
+  const unresolved = new Map<string, UndefinedVariableError>();
+  let pending = Object.keys(vars).filter((name) => holdsTemplate(vars[name]));
+  for (let pass = 0; pass < MAX_PASSES && pending.length > 0; pass++) {
+    const next: string[] = [];
+    for (const name of pending) {
+      try {
+        const rendered = renderValue(vars[name], vars);
+        if (holdsTemplate(rendered) && JSON.stringify(rendered) !== JSON.stringify(vars[name])) next.push(name);
+        vars[name] = rendered;
+        unresolved.delete(name);
+      } catch (error) {
+        if (!(error instanceof UndefinedVariableError)) throw error;
+        unresolved.set(name, error);
+        next.push(name);
+      }
+    }
+    if (next.length === pending.length && next.every((name) => unresolved.has(name))) break;
+    pending = next;
+  }
+  for (const name of unresolved.keys()) delete vars[name];
+  return { vars, unresolved };
+}
+
+/** Re-raises an undefined-variable error as the error of the variable's own template, if any. */
+export function explainUndefined(error: unknown, hostVars: HostVars): unknown {
+  if (error instanceof UndefinedVariableError) return hostVars.unresolved.get(error.variable) ?? error;
+  return error;
+}

@@ -1,0 +1,205 @@
+import { CommandError, ConnectError, InputError } from '../errors.ts';
+import type { GraphNode, PlayGraph } from '../graph/types.ts';
+import type { Vars } from '../inventory/types.ts';
+import type { FileChange, TaskModule } from '../modules/module.ts';
+import { validateParams } from '../modules/describe.ts';
+import { moduleKeyPosition } from '../playbook/module-position.ts';
+import { evaluateCondition, renderValue } from '../playbook/template.ts';
+import type { NodeRef, NodeStatus } from './events.ts';
+import { explainUndefined, hostVarsFor, type HostVars } from './host-vars.ts';
+import type { RunContext } from './run-context.ts';
+import type { NodeOutcome } from './scheduler.ts';
+import { createTaskContext } from './task-context.ts';
+
+/** One module invocation's result, shaped like Ansible's registered result. */
+type ItemResult = Record<string, unknown> & { changed: boolean; failed?: boolean; planned?: boolean };
+
+export function nodeRef(graph: PlayGraph, node: GraphNode): NodeRef {
+  return {
+    nodeId: node.id,
+    playIndex: graph.playIndex,
+    taskId: node.task.id,
+    taskName: node.task.name ?? node.task.id,
+    module: node.task.module,
+    host: node.host,
+  };
+}
+
+function modulePosition(node: GraphNode) {
+  return moduleKeyPosition(node.task);
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Runs one (task, host) node: `when`, `loop`, params templating and validation, the module's
+ * check and (outside --check) apply, `retries`/`until`, `changed_when`/`failed_when`,
+ * `register`, `ignore_errors`. Never rejects: every failure becomes an outcome and an event.
+ */
+export function createNodeRunner(run: RunContext, graph: PlayGraph) {
+  return async function runNode(node: GraphNode, dependencies: GraphNode[]): Promise<NodeOutcome> {
+    const { task } = node;
+    const ref = nodeRef(graph, node);
+    const started = Date.now();
+    const after = [...new Set(dependencies.flatMap((dep) => [
+      ...(run.pendingAfter.get(dep.id) ?? []),
+      ...(run.checkMode && run.changedNodes.has(dep.id) ? [dep.id] : []),
+    ]))];
+    if (run.checkMode) run.pendingAfter.set(node.id, after);
+    run.sink.emit({ type: 'node-start', node: ref });
+
+    const finish = (status: NodeStatus, extra: { message?: string; files?: FileChange[]; planned?: boolean; ignoredError?: boolean; after?: string[] } = {}): NodeOutcome => {
+      run.sink.emit({
+        type: 'node-end',
+        node: ref,
+        status,
+        ...extra,
+        ...(node.assumedNeeds.length > 0 ? { assumedNeeds: node.assumedNeeds } : {}),
+        durationMs: Date.now() - started,
+      });
+      if (status === 'changed') run.changedNodes.add(node.id);
+      return { status, message: extra.message, ignoredError: extra.ignoredError };
+    };
+    const register = (result: Vars) => {
+      if (!task.register) return;
+      const hostRegistered = run.registered.get(node.host) ?? {};
+      hostRegistered[task.register] = result;
+      run.registered.set(node.host, hostRegistered);
+    };
+
+    if (node.section === 'handlers' && !node.notifiedBy.some((id) => run.changedNodes.has(id))) {
+      return finish('skipped', { message: 'handler not notified' });
+    }
+
+    let hostVars: HostVars | undefined;
+    let targetHost = node.host;
+    try {
+      hostVars = hostVarsFor(run, graph.play, graph.hosts, node.host, task);
+      const vars = hostVars.vars;
+      if (task.delegateTo) targetHost = String(renderValue(task.delegateTo, vars, task.keyPositions['delegate_to']));
+      const unreachable = run.unreachable.get(targetHost);
+      if (unreachable !== undefined) return finish('unreachable', { message: unreachable });
+
+      for (const condition of task.when) {
+        if (!evaluateCondition(condition, vars, task.keyPositions['when'] ?? task.position)) {
+          register({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+          return finish('skipped', { message: `condition false: ${condition}` });
+        }
+      }
+      const module = await run.registry.get(task.module, modulePosition(node));
+      const items = loopItems(node, vars);
+      const results: ItemResult[] = [];
+      for (const item of items) {
+        const itemVars = item === NO_LOOP ? vars : { ...vars, [task.loopVar]: item };
+        results.push(await runItem(run, graph, node, ref, module, itemVars, targetHost));
+        if (run.signal.aborted) break;
+      }
+      const changed = results.some((result) => result.changed);
+      const failed = results.find((result) => result.failed);
+      const planned = results.some((result) => result.planned);
+      const files = results.flatMap((result) => (result.files as FileChange[] | undefined) ?? []);
+      register(items[0] === NO_LOOP ? withoutInternals(results[0]!) : { changed, failed: Boolean(failed), results: results.map(withoutInternals) });
+      if (failed) {
+        const message = String(failed.msg ?? 'failed');
+        return task.ignoreErrors ? finish('failed', { message, ignoredError: true }) : finish('failed', { message });
+      }
+      const messages = results.map((result) => result.msg).filter((msg): msg is string => typeof msg === 'string' && msg !== '');
+      return finish(changed ? 'changed' : 'ok', {
+        message: messages.join('; ') || undefined,
+        ...(run.diff && files.length > 0 ? { files } : {}),
+        ...(planned ? { planned: true } : {}),
+        ...(planned && after.length > 0 ? { after } : {}),
+      });
+    } catch (raw) {
+      const error = hostVars ? explainUndefined(raw, hostVars) : raw;
+      const message = (error as Error).message ?? String(error);
+      if (error instanceof ConnectError) {
+        run.unreachable.set(targetHost, message);
+        return finish('unreachable', { message });
+      }
+      // In --check, a task whose input comes from an earlier planned change cannot be planned
+      // yet: say it would run after that change, rather than report a failure that would not happen.
+      if (run.checkMode && after.length > 0) {
+        return finish('changed', { planned: true, after });
+      }
+      register({ changed: false, failed: true, msg: message, ...(error instanceof CommandError ? { rc: error.exitCode, stderr: error.stderr } : {}) });
+      return finish('failed', { message, ...(task.ignoreErrors && !(error instanceof InputError) ? { ignoredError: true } : {}) });
+    }
+  };
+}
+
+const NO_LOOP = Symbol('no loop');
+
+function loopItems(node: GraphNode, vars: Vars): unknown[] {
+  if (node.task.loop === undefined) return [NO_LOOP];
+  const position = node.task.keyPositions['loop'] ?? node.task.keyPositions['with_items'] ?? node.task.position;
+  const items = renderValue(node.task.loop, vars, position);
+  if (!Array.isArray(items)) throw new InputError(`loop must be a list, got ${typeof items}`, position);
+  return items;
+}
+
+function withoutInternals(result: ItemResult): Vars {
+  const { files: _files, planned: _planned, ...rest } = result;
+  return rest;
+}
+
+async function runItem(run: RunContext, graph: PlayGraph, node: GraphNode, ref: NodeRef, module: TaskModule, vars: Vars, targetHost: string): Promise<ItemResult> {
+  const { task } = node;
+  const position = modulePosition(node);
+  const params = validateParams(module, renderValue(task.params, vars, position), position);
+  const conn = await run.connect(targetHost);
+  const become = Boolean(task.become ?? graph.play.become ?? vars['ansible_become'] ?? false);
+  const ctx = createTaskContext({ run, graph, ref, vars, conn, become });
+
+  let result: ItemResult = { changed: false };
+  for (let attempt = 0; attempt <= task.retries; attempt++) {
+    result = await attemptModule(run, node, module, ctx, params, targetHost);
+    if (!task.until) break;
+    const untilVars = task.register ? { ...vars, [task.register]: withoutInternals(result) } : { ...vars, result };
+    if (evaluateCondition(task.until, untilVars, task.keyPositions['until'])) break;
+    if (attempt === task.retries) {
+      result = { ...result, failed: true, msg: `retries exhausted (${task.retries}): until ${task.until} is still false` };
+      break;
+    }
+    ctx.log.info(`retrying (${attempt + 1}/${task.retries}) in ${task.delay}s: until ${task.until}`);
+    await sleep(task.delay * 1000, run.signal);
+  }
+  return applyOverrides(node, vars, result);
+}
+
+async function attemptModule(run: RunContext, node: GraphNode, module: TaskModule, ctx: ReturnType<typeof createTaskContext>, params: unknown, host: string): Promise<ItemResult> {
+  try {
+    const check = await module.check(ctx, params);
+    if (check.status === 'ok') return { changed: false, ...check.result, msg: check.reason };
+    if (run.checkMode) return { changed: true, planned: true, msg: check.description, files: check.files };
+    const applied = await module.apply(ctx, params, check.state);
+    if (applied.changed && module.rollback) {
+      run.applied.push({ nodeId: node.id, host, module: module.name, params, rollbackState: applied.rollbackState });
+    }
+    return { ...applied.result, changed: applied.changed, msg: check.description, files: applied.changed ? check.files : undefined };
+  } catch (error) {
+    // A failed command is a result the playbook may inspect (failed_when, ignore_errors, register).
+    if (error instanceof CommandError && node.task.failedWhen !== undefined) {
+      return { changed: false, failed: true, rc: error.exitCode, stderr: error.stderr, msg: error.message };
+    }
+    throw error;
+  }
+}
+
+function applyOverrides(node: GraphNode, vars: Vars, result: ItemResult): ItemResult {
+  const { task } = node;
+  const resultVars = task.register ? { ...vars, [task.register]: withoutInternals(result) } : vars;
+  let next = result;
+  if (task.changedWhen !== undefined && !result.planned) {
+    next = { ...next, changed: evaluateCondition(task.changedWhen, resultVars, task.keyPositions['changed_when']) };
+  }
+  if (task.failedWhen !== undefined && !result.planned) {
+    const failed = evaluateCondition(task.failedWhen, resultVars, task.keyPositions['failed_when']);
+    next = { ...next, failed, msg: failed ? `failed_when is true: ${task.failedWhen}` : next.msg };
+  }
+  return next;
+}

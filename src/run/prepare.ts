@@ -1,0 +1,127 @@
+import { InputError } from '../errors.ts';
+import { buildPlayGraph } from '../graph/build.ts';
+import type { PlayGraph } from '../graph/types.ts';
+import { loadInventory } from '../inventory/load.ts';
+import { applyLimit, selectHosts } from '../inventory/patterns.ts';
+import type { Inventory, Vars } from '../inventory/types.ts';
+import { validateParams } from '../modules/describe.ts';
+import { createModuleRegistry, type ModuleRegistry } from '../modules/registry.ts';
+import { loadPlaybook } from '../playbook/load.ts';
+import { selectTasks } from '../playbook/tags.ts';
+import { UndefinedVariableError, evaluateCondition, renderValue } from '../playbook/template.ts';
+import { moduleKeyPosition } from '../playbook/module-position.ts';
+import type { Playbook } from '../playbook/types.ts';
+import { parseExtraVars } from '../playbook/vars.ts';
+import { explainUndefined, hostVarsFor } from './host-vars.ts';
+import { SecretMasker, secretsFromVars } from './secrets.ts';
+
+export interface PrepareOptions {
+  playbookFile: string;
+  inventorySources: string[];
+  extraVarArgs: string[];
+  tags?: string[];
+  skipTags?: string[];
+  withNeeds?: boolean;
+  limit?: string;
+  modulesDirs?: string[];
+  cwd: string;
+}
+
+/** A run with every input read and checked, before any host is contacted. */
+export interface PreparedRun {
+  inventory: Inventory;
+  playbook: Playbook;
+  extraVars: Vars;
+  registry: ModuleRegistry;
+  graphs: PlayGraph[];
+  masker: SecretMasker;
+}
+
+/**
+ * Reads the inventory, the playbook and the extra vars, selects hosts and tasks, builds every
+ * play's graph and checks each task's module and params for each host. Anything wrong is an
+ * InputError with its position, raised here — before anything on any host has changed.
+ */
+export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> {
+  const [inventory, playbook, extraVars] = await Promise.all([
+    loadInventory(options.inventorySources),
+    loadPlaybook(options.playbookFile),
+    parseExtraVars(options.extraVarArgs, options.cwd),
+  ]);
+  const masker = new SecretMasker();
+  for (const secret of secretsFromVars(extraVars)) masker.add(secret);
+  for (const host of inventory.hosts.values()) for (const secret of secretsFromVars(host.vars)) masker.add(secret);
+
+  const modulesDirs = [...(options.modulesDirs ?? []), ...playbook.plays.flatMap((play) => play.modules)];
+  const registry = createModuleRegistry(modulesDirs);
+  const graphs: PlayGraph[] = [];
+  let matchedAny = false;
+  for (const [playIndex, play] of playbook.plays.entries()) {
+    for (const secret of secretsFromVars(play.vars)) masker.add(secret);
+    let hosts = selectHosts(inventory, play.hosts, play.position);
+    if (options.limit) hosts = applyLimit(inventory, hosts, options.limit);
+    if (hosts.length === 0) continue; // Ansible: "skipping: no hosts matched" for a limited play
+    matchedAny = true;
+    const selected = selectTasks(play.tasks, { tags: options.tags, skipTags: options.skipTags });
+    const graph = buildPlayGraph(playIndex, play, hosts, { selected, withNeeds: options.withNeeds });
+    await checkTasks(registry, inventory, extraVars, graph);
+    graphs.push(graph);
+  }
+  if (options.limit && !matchedAny) {
+    throw new InputError(`--limit "${options.limit}" matches none of the play hosts`);
+  }
+  return { inventory, playbook, extraVars, registry, graphs, masker };
+}
+
+/**
+ * Resolves every task's module and validates its params for every host it runs on. A param
+ * that depends on a `register:` result or the loop variable cannot be known yet and is checked
+ * when the task runs; any other undefined variable is an error now.
+ */
+async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraVars: Vars, graph: PlayGraph): Promise<void> {
+  const play = graph.play;
+  const runtimeNames = new Set(
+    [...play.tasks, ...play.handlers, ...play.rollback].flatMap((task) => (task.register ? [task.register] : [])),
+  );
+  const preview = { inventory, extraVars, registered: new Map<string, Vars>() };
+  for (const task of [...play.rollback, ...play.handlers, ...play.tasks]) {
+    await registry.get(task.module, moduleKeyPosition(task));
+  }
+  for (const node of graph.nodes.values()) {
+    const task = node.task;
+    const module = await registry.get(task.module, moduleKeyPosition(task));
+    const hostVars = hostVarsFor(preview, play, graph.hosts, node.host, task);
+    const deferred = (error: unknown) => {
+      const cause = explainUndefined(error, hostVars);
+      if (cause instanceof UndefinedVariableError && (runtimeNames.has(cause.variable) || cause.variable === task.loopVar)) return;
+      throw cause;
+    };
+    try {
+      for (const condition of task.when) evaluateCondition(condition, hostVars.vars, task.keyPositions['when'] ?? task.position);
+    } catch (error) {
+      deferred(error);
+      continue;
+    }
+    let items: unknown[] = [undefined];
+    if (task.loop !== undefined) {
+      try {
+        const rendered = renderValue(task.loop, hostVars.vars, task.keyPositions['loop'] ?? task.position);
+        if (!Array.isArray(rendered)) throw new InputError('loop must be a list', task.keyPositions['loop'] ?? task.position);
+        items = rendered;
+      } catch (error) {
+        deferred(error);
+        continue;
+      }
+    }
+    for (const item of items) {
+      const vars = task.loop === undefined ? hostVars.vars : { ...hostVars.vars, [task.loopVar]: item };
+      try {
+        const position = moduleKeyPosition(task);
+        validateParams(module, renderValue(task.params, vars, position), position);
+      } catch (error) {
+        deferred(error);
+      }
+    }
+  }
+}
+

@@ -1,0 +1,49 @@
+import { buildPlayGraph } from '../graph/build.ts';
+import type { PlayGraph } from '../graph/types.ts';
+import { createNodeRunner, nodeRef } from './node-runner.ts';
+import type { RunContext } from './run-context.ts';
+import { runPlayGraph } from './scheduler.ts';
+import { createTaskContext } from './task-context.ts';
+import { hostVarsFor } from './host-vars.ts';
+
+/**
+ * Undoes what a failed play changed: first each module's own `rollback` for the changes this
+ * run applied in that play, newest first (reverse graph order); then the play's `rollback:`
+ * tasks, as a graph of their own over the play's hosts. A rollback step that fails is reported
+ * and the others still run: a half rollback is better than none.
+ */
+export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedFrom: number, reason: string): Promise<void> {
+  const applied = run.applied.slice(appliedFrom).reverse();
+  if (applied.length === 0 && graph.play.rollback.length === 0) return;
+  run.sink.emit({ type: 'rollback-start', reason });
+
+  for (const change of applied) {
+    const node = graph.nodes.get(change.nodeId);
+    if (!node) continue;
+    const ref = nodeRef(graph, node);
+    try {
+      const module = await run.registry.get(change.module);
+      const conn = await run.connect(change.host);
+      const vars = hostVarsFor(run, graph.play, graph.hosts, node.host, node.task).vars;
+      const become = Boolean(node.task.become ?? graph.play.become ?? vars['ansible_become'] ?? false);
+      const ctx = createTaskContext({ run, graph, ref, vars, conn, become });
+      await module.rollback!(ctx, change.params, change.rollbackState);
+      run.sink.emit({ type: 'rollback-node', node: ref, status: 'rolled-back' });
+    } catch (error) {
+      run.sink.emit({ type: 'rollback-node', node: ref, status: 'failed', message: (error as Error).message });
+    }
+  }
+
+  if (graph.play.rollback.length === 0) return;
+  const rollbackPlayDef = { ...graph.play, tasks: graph.play.rollback, handlers: [] };
+  const rollbackGraph = buildPlayGraph(graph.playIndex, rollbackPlayDef, graph.hosts);
+  const runNode = createNodeRunner(run, rollbackGraph);
+  await runPlayGraph(rollbackGraph, {
+    forks: Number.MAX_SAFE_INTEGER,
+    // Rollback must run even when the run was aborted: it is what makes a rerun start clean.
+    signal: new AbortController().signal,
+    runNode,
+    skipNode: (node, outcome) =>
+      run.sink.emit({ type: 'rollback-node', node: nodeRef(rollbackGraph, node), status: 'failed', message: outcome.message }),
+  });
+}

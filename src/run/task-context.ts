@@ -1,0 +1,51 @@
+import type { Connection } from '../connect/connection.ts';
+import type { Vars } from '../inventory/types.ts';
+import type { TaskContext } from '../modules/module.ts';
+import { renderValue } from '../playbook/template.ts';
+import type { NodeRef } from './events.ts';
+import { hostVarsFor } from './host-vars.ts';
+import type { RunContext } from './run-context.ts';
+import type { PlayGraph } from '../graph/types.ts';
+
+export interface TaskContextInput {
+  run: RunContext;
+  graph: PlayGraph;
+  ref: NodeRef;
+  vars: Vars;
+  conn: Connection;
+  become: boolean;
+}
+
+/** Renders a template text to a string, whatever native value a lone `{{ expr }}` yields. */
+export function renderText(template: string, vars: Vars): string {
+  const value = renderValue(template, vars);
+  if (typeof value === 'string') return value;
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/** The TaskContext one module invocation sees. Modules never get the RunContext itself. */
+export function createTaskContext(input: TaskContextInput): TaskContext {
+  const { run, graph, ref, vars, conn, become } = input;
+  let playHosts: { name: string; vars: Vars }[] | undefined;
+  return {
+    host: { name: ref.host, vars },
+    conn,
+    become,
+    checkMode: run.checkMode,
+    signal: run.signal,
+    baseDir: graph.play.baseDir,
+    log: {
+      info: (message) => run.sink.emit({ type: 'node-log', node: ref, level: 'info', message }),
+      warn: (message) => run.sink.emit({ type: 'node-log', node: ref, level: 'warn', message }),
+    },
+    render: (template, extraVars) => renderText(template, extraVars ? { ...vars, ...extraVars } : vars),
+    addSecret: (value) => run.masker.add(value),
+    runState: run.runState,
+    // Computed on first use: only run_once cluster modules need every host's variables.
+    get play() {
+      playHosts ??= graph.hosts.map((name) => ({ name, vars: hostVarsFor(run, graph.play, graph.hosts, name).vars }));
+      return { hosts: playHosts };
+    },
+    connectionFor: (hostName) => run.connect(hostName),
+  };
+}
