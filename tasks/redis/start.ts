@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CommandError, ConnectError, TaskError } from '../../src/errors.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 import { nodeLayout } from './config-layout.ts';
-import { callText, closeClient, openNodeClient } from './lib/client.ts';
+import { callText, closeClient, openNodeClient, RedisAuthError } from './lib/client.ts';
 import { pollUntil, resolvePassword } from './lib/cluster-session.ts';
 import { parseClusterInfo, parseInfo } from './lib/info.ts';
 import { pairKey, restartOrder, restartPending, type RestartNode, type RestartProbe } from './lib/restart-order.ts';
@@ -72,7 +72,7 @@ export async function readRuntime(ctx: TaskContext, p: StartParams, node: HostNo
   try {
     client = await openLocal(ctx, p, node, password);
   } catch (error) {
-    if (error instanceof ConnectError) return { state: 'down', reason: error.message };
+    if (error instanceof ConnectError && !(error instanceof RedisAuthError)) return { state: 'down', reason: error.message };
     throw error;
   }
   try {

@@ -1,7 +1,7 @@
 // Opens an ioredis client to one Redis node: straight from the controller, or through the host's
 // Connection (ssh forwardOut; a plain socket for a local connection) when the node's port is only
-// reachable on the host itself. The password goes in ioredis's `password` option (sent with AUTH),
-// never on a command line.
+// reachable on the host itself. The password is sent with AUTH over the connection, never on a
+// command line, and never kept in an error (ioredis attaches a command's arguments to its errors).
 import type { Duplex } from 'node:stream';
 import { AbstractConnector, Redis, type RedisOptions } from 'ioredis';
 import type { Connection } from '../../../src/connect/connection.ts';
@@ -22,6 +22,9 @@ export interface ClientOptions {
   /** Through this connection's forwardOut; without it, a direct TCP connection from the controller. */
   via?: Connection;
 }
+
+/** The node answered but refused the password: not a node that is down. */
+export class RedisAuthError extends ConnectError {}
 
 /** The connection ioredis uses when the stream comes from `forwardOut` instead of net.connect. */
 function forwardingConnector(open: () => Promise<Duplex>, timeoutMs: number) {
@@ -75,7 +78,6 @@ export async function openNodeClient(node: NodeEndpoint, options: ClientOptions 
   const redisOptions: RedisOptions = {
     host: node.address,
     port: node.port,
-    password: options.password || undefined,
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
@@ -93,15 +95,34 @@ export async function openNodeClient(node: NodeEndpoint, options: ClientOptions 
     });
   }
   const client = new Redis(redisOptions as RedisOptions);
-  // Without a listener ioredis prints "Unhandled error event" to stderr; failures surface from connect().
-  client.on('error', () => {});
+  // Without a listener ioredis prints "Unhandled error event" to stderr; the last one explains a
+  // failed connect better than the "Connection is closed." that connect() rejects with.
+  let lastError: Error | undefined;
+  client.on('error', (error: Error) => (lastError = error));
   try {
     await client.connect();
-    return client;
   } catch (error) {
     client.disconnect();
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConnectError(node.ref, `redis at ${node.address}:${node.port}: ${reason}`, { cause: error });
+    const reason = (lastError ?? (error as Error)).message;
+    throw new ConnectError(node.ref, `redis at ${node.address}:${node.port}: ${reason}`, { cause: lastError ?? error });
+  }
+  if (options.password) await authenticate(client, node, options.password);
+  return client;
+}
+
+/**
+ * AUTH by hand rather than ioredis's `password` option: ioredis console.warns (around every
+ * reporter) when a server needs no password, as a node does until its config with requirepass is
+ * loaded; here that answer is simply accepted. The error kept has no arguments, so no password.
+ */
+async function authenticate(client: Redis, node: NodeEndpoint, password: string): Promise<void> {
+  try {
+    await client.call('AUTH', password);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/without any password configured|no password is set/i.test(message)) return;
+    client.disconnect();
+    throw new RedisAuthError(node.ref, `redis at ${node.address}:${node.port}: authentication failed: ${message.split('\n')[0]}`);
   }
 }
 
