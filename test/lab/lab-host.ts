@@ -1,8 +1,10 @@
-// One lab host: private directories on the controller that are bind-mounted over /etc, /root,
-// /home, /opt, /usr/local and /tmp inside a private mount namespace, and its own sshd listening
-// on its own address. /usr and /var stay shared (compilers and libraries come from the controller).
+// One lab host: private directories on the controller mounted over /root, /home, /opt,
+// /usr/local and /tmp inside a private mount namespace, /etc as a copy-on-write overlay of the
+// controller's /etc (a full copy costs ~1 s of cp per host; the overlay is instant and just as
+// private: what the host writes lands in its own etc/), and its own sshd on its own address.
+// /usr and /var stay shared (compilers and libraries come from the controller).
 import { spawn } from 'node:child_process';
-import { appendFile, chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { run } from './run-command.ts';
@@ -12,7 +14,7 @@ export interface LabHost {
   name: string;
   address: string;
   netns: string;
-  /** The host's private directories on the controller (etc/, root/, home/, opt/, usr-local/, tmp/). */
+  /** The host's private directories on the controller (etc/ = its changes to /etc, root/, home/, opt/, usr-local/, tmp/). */
   root: string;
 }
 
@@ -21,7 +23,6 @@ export const DEPLOY_USER = { name: 'pgdeploy', uid: 2000, gid: 2000 } as const;
 
 /** Private directory (under the host root) -> where it is mounted inside the host. */
 const PRIVATE_MOUNTS: ReadonlyArray<readonly [string, string]> = [
-  ['etc', '/etc'],
   ['root', '/root'],
   ['home', '/home'],
   ['opt', '/opt'],
@@ -37,12 +38,11 @@ export function hostPublicKeyFile(host: LabHost): string {
   return path.join(host.root, 'ssh', 'ssh_host_ed25519_key.pub');
 }
 
-/** Builds the host's private tree: a copy of /etc with its own identity, empty home dirs, keys. */
+/** Builds the host's private tree: its own identity in /etc, empty home dirs, keys. */
 export async function prepareHostFiles(host: LabHost, allHosts: readonly LabHost[], clientPublicKey: string): Promise<void> {
-  for (const [dir] of PRIVATE_MOUNTS) await mkdir(path.join(host.root, dir), { recursive: true });
+  for (const dir of [...PRIVATE_MOUNTS.map(([d]) => d), 'etc', 'etc-work']) await mkdir(path.join(host.root, dir), { recursive: true });
   await chmod(path.join(host.root, 'tmp'), 0o1777);
   await chmod(path.join(host.root, 'root'), 0o700);
-  await run('cp', ['-a', '/etc/.', path.join(host.root, 'etc')]);
   await personaliseEtc(host, allHosts);
 
   const sshDir = path.join(host.root, 'ssh');
@@ -58,21 +58,25 @@ export async function prepareHostFiles(host: LabHost, allHosts: readonly LabHost
   await writeFile(path.join(host.root, 'start-sshd.sh'), startScript(host));
 }
 
+/** Writes the host's versions of a few /etc files into its overlay upper dir. */
 async function personaliseEtc(host: LabHost, allHosts: readonly LabHost[]): Promise<void> {
-  const etc = path.join(host.root, 'etc');
-  await writeFile(path.join(etc, 'hostname'), `${host.name}\n`);
-  const hostsFile = path.join(etc, 'hosts');
-  const original = await readFile(hostsFile, 'utf8').catch(() => '127.0.0.1 localhost\n');
-  const labLines = allHosts.map((h) => `${h.address} ${h.name}`).join('\n');
-  await writeFile(hostsFile, `${original.trimEnd()}\n# playgraph lab\n${labLines}\n`);
+  const upper = path.join(host.root, 'etc');
+  const extend = async (file: string, extra: string, mode: number): Promise<void> => {
+    const original = await readFile(path.join('/etc', file), 'utf8').catch(() => '');
+    const text = original === '' || original.endsWith('\n') ? original : `${original}\n`;
+    await writeFile(path.join(upper, file), text + extra, { mode });
+    const owner = await stat(path.join('/etc', file)).catch(() => null);
+    if (owner) await chown(path.join(upper, file), owner.uid, owner.gid); // /etc/shadow is root:shadow
+  };
+  await writeFile(path.join(upper, 'hostname'), `${host.name}\n`);
+  await extend('hosts', `# playgraph lab\n${allHosts.map((h) => `${h.address} ${h.name}`).join('\n')}\n`, 0o644);
   const { name, uid, gid } = DEPLOY_USER;
-  await appendFile(path.join(etc, 'passwd'), `${name}:x:${uid}:${gid}::/home/${name}:/bin/sh\n`);
-  await appendFile(path.join(etc, 'group'), `${name}:x:${gid}:\n`);
+  await extend('passwd', `${name}:x:${uid}:${gid}::/home/${name}:/bin/sh\n`, 0o644);
+  await extend('group', `${name}:x:${gid}:\n`, 0o644);
   // '*' = no password login; OpenSSH (UsePAM no) only treats a leading '!' as a locked account.
-  await appendFile(path.join(etc, 'shadow'), `${name}:*:19000:0:99999:7:::\n`);
-  const sudoers = path.join(etc, 'sudoers.d', name);
-  await mkdir(path.dirname(sudoers), { recursive: true });
-  await writeFile(sudoers, `${name} ALL=(ALL:ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+  await extend('shadow', `${name}:*:19000:0:99999:7:::\n`, 0o640);
+  await mkdir(path.join(upper, 'sudoers.d'), { recursive: true, mode: 0o755 });
+  await writeFile(path.join(upper, 'sudoers.d', name), `${name} ALL=(ALL:ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
 }
 
 async function installAuthorizedKey(home: string, publicKey: string, uid: number, gid: number): Promise<void> {
@@ -110,8 +114,10 @@ function sshdConfig(host: LabHost): string {
 function startScript(host: LabHost): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const mounts = PRIVATE_MOUNTS.map(([dir, target]) => `mount --bind ${q(path.join(host.root, dir))} ${target}`);
+  const etcOverlay = `lowerdir=/etc,upperdir=${path.join(host.root, 'etc')},workdir=${path.join(host.root, 'etc-work')}`;
   return [
     'set -e',
+    `mount -t overlay playgraph-etc -o ${q(etcOverlay)} /etc`,
     ...mounts,
     `hostname ${q(host.name)}`,
     `exec /usr/sbin/sshd -D -f ${q(path.join(host.root, 'ssh', 'sshd_config'))} -E ${q(path.join(host.root, 'sshd.log'))}`,

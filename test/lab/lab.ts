@@ -77,7 +77,8 @@ export async function createLab(options: { hosts: number; name?: string }): Prom
   try {
     return await buildLab(name, dir, options.hosts);
   } catch (error) {
-    await destroyLab(name);
+    // Clean up, but report the failure that stopped the lab, not a cleanup hiccup after it.
+    await destroyLab(name).catch(() => undefined);
     throw error;
   }
 }

@@ -24,14 +24,24 @@ export async function runQuietly(file: string, args: readonly string[]): Promise
   }
 }
 
-/** Runs `work` over items with at most `limit` in flight (50 hosts must not fork 50 cp at once). */
+/**
+ * Runs `work` over items with at most `limit` in flight (50 hosts must not fork 50 cp at once).
+ * On a failure no new item starts, and it rejects only once the running ones have finished, so
+ * the caller's cleanup never races a half-done setup.
+ */
 export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | null = null;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const item = items[next++];
-      await work(item);
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   });
   await Promise.all(workers);
+  if (failure) throw (failure as { error: unknown }).error;
 }
