@@ -1,0 +1,78 @@
+// redis.build for real over the local connection: the source falls through from an unreachable
+// download.redis.io to the cached upstream tarball, make compiles 7.0.15 into a temp prefix, and
+// a second check is ok. With `build: once`, a second host of the same platform receives the
+// binaries instead of compiling.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalConnection } from '../../src/connect/local.ts';
+import { taskModule as build } from '../../tasks/redis/build.ts';
+import { upstreamUrl } from '../../tasks/redis/source.ts';
+import { createTestTaskContext } from '../helpers/task-context.ts';
+
+const VERSION = '7.0.15';
+const SHA256 = '4b1dc4ee6d622a09fff9c6777191209750fb5e5a725ef78ea012d6eef4c22982';
+let dir: string;
+let tarball: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'pg-redis-build-'));
+  // What CI does before the build tests: put the upstream tarball into the cache.
+  tarball = execFileSync('bash', ['scripts/fetch-redis-source.sh', VERSION], { encoding: 'utf8' }).trim();
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('redis.build over a local connection', () => {
+  it('builds once per platform: check -> apply -> check, the second host gets the binaries', async () => {
+    const runState = new Map<string, unknown>();
+    const hosts = ['builder', 'receiver'].map((name) => {
+      const conn = new LocalConnection(name);
+      return { name, conn, ctx: { ...createTestTaskContext(conn), runState }, prefix: path.join(dir, name) };
+    });
+    const paramsFor = (prefix: string) =>
+      build.params.parse({
+        version: VERSION,
+        prefix,
+        sha256: SHA256,
+        make_jobs: availableParallelism(),
+        build: 'once',
+        sources: [{ url: upstreamUrl(VERSION) }, { tarball }],
+      });
+
+    for (const host of hosts) {
+      const first = await build.check(host.ctx, paramsFor(host.prefix));
+      expect(first.status).toBe('change');
+    }
+    const started = Date.now();
+    const results = await Promise.all(
+      hosts.map(async (host) => {
+        const plan = await build.check(host.ctx, paramsFor(host.prefix));
+        if (plan.status !== 'change') throw new Error(`expected a planned change on ${host.name}`);
+        return build.apply(host.ctx, paramsFor(host.prefix), plan.state);
+      }),
+    );
+    console.log(`redis.build ${VERSION}: compile + copy took ${Math.round((Date.now() - started) / 1000)} s`);
+
+    // Both apply at once; whichever reaches the platform lock first compiles, the other copies.
+    const builderIndex = results.findIndex((r) => r.result?.source === `controller:${tarball}`);
+    expect(builderIndex).toBeGreaterThanOrEqual(0);
+    const [builder, receiver] = [hosts[builderIndex], hosts[1 - builderIndex]];
+    const built = results[builderIndex].result!;
+    expect(built.built_on).toBe(builder.name);
+    // download.redis.io is unreachable here: it failed fast and the next place was used.
+    expect((built.source_failures as { place: string }[]).map((f) => f.place)).toEqual([upstreamUrl(VERSION)]);
+    expect(builder.ctx.logged.some((l) => l.startsWith('info: source: controller:'))).toBe(true);
+    expect(results[1 - builderIndex].result).toMatchObject({ source: `binaries from ${builder.name}`, built_on: builder.name });
+    expect(receiver.ctx.logged.some((l) => l.includes('waiting for the'))).toBe(true);
+
+    for (const host of hosts) {
+      const version = execFileSync(path.join(host.prefix, 'bin/redis-server'), ['--version'], { encoding: 'utf8' });
+      expect(version).toMatch(/^Redis server v=7\.0\.15 /);
+      expect(execFileSync(path.join(host.prefix, 'bin/redis-cli'), ['--version'], { encoding: 'utf8' })).toMatch(/^redis-cli 7\.0\.15/);
+      const again = await build.check(host.ctx, paramsFor(host.prefix));
+      expect(again).toMatchObject({ status: 'ok' });
+    }
+  });
+});
