@@ -2,7 +2,7 @@
 // with its data dir, each path derived from the port. The plan shows every file as a FileChange,
 // so --diff shows it (the engine masks the password; descriptions never carry it).
 import { z } from 'zod';
-import { CommandError } from '../../src/errors.ts';
+import { CommandError, InputError } from '../../src/errors.ts';
 import { defineModule, type FileChange, type TaskContext } from '../../src/modules/module.ts';
 import { checkLayoutCollisions } from './config-layout.ts';
 import { renderNodeConfig, type ConfigNode, type SettingValue } from './config-render.ts';
@@ -71,6 +71,8 @@ export function planConfigFiles(
 
 function nodesFor(ctx: TaskContext, params: ConfigParams): ConfigNode[] {
   if (params.nodes) {
+    const foreign = params.nodes.find((n) => n.host !== undefined && n.host !== ctx.host.name);
+    if (foreign) throw new InputError(`redis.config on ${ctx.host.name}: node ${foreign.host}:${foreign.port} belongs to another host`);
     return params.nodes.map((n) => ({
       ref: n.ref ?? `${ctx.host.name}:${n.port}`,
       port: n.port,

@@ -1,5 +1,12 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { debianPoolUrl, downloadCommand, parseDownloader, parseSha256sum, placeLabel, sourcePlaces, upstreamUrl } from './source.ts';
+import { LocalConnection } from '../../src/connect/local.ts';
+import { createTestTaskContext } from '../../test/helpers/task-context.ts';
+import { debianPoolUrl, downloadCommand, fetchSource, parseDownloader, parseSha256sum, placeLabel, sourcePlaces, upstreamUrl } from './source.ts';
 
 describe('sourcePlaces', () => {
   it('tries the controller tarball, then download.redis.io, then the Debian pool', () => {
@@ -41,5 +48,42 @@ describe('parseSha256sum', () => {
       '4b1dc4ee6d622a09fff9c6777191209750fb5e5a725ef78ea012d6eef4c22982',
     );
     expect(parseSha256sum('sha256sum: x: No such file or directory\n')).toBeNull();
+  });
+});
+
+describe('fetchSource on a real local connection', () => {
+  it('falls through the places in order, recording why each was not used', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pg-source-'));
+    try {
+      const good = gzipSync(Buffer.from('redis source stand-in\n'));
+      const digest = createHash('sha256').update(good).digest('hex');
+      await writeFile(join(dir, 'good.tar.gz'), good);
+      await writeFile(join(dir, 'other.tar.gz'), gzipSync(Buffer.from('another release\n')));
+      await writeFile(join(dir, 'page.html'), '<html>not found</html>\n');
+      const ctx = createTestTaskContext(new LocalConnection('local'), { baseDir: dir });
+      const dest = join(dir, 'fetched.tar.gz');
+      const places = [
+        { url: 'http://127.0.0.1:9/redis.tar.gz' }, // discard port: connection refused at once
+        { tarball: 'missing.tar.gz' },
+        { tarball: 'page.html' },
+        { tarball: 'other.tar.gz' },
+        { tarball: 'good.tar.gz' },
+      ];
+      const fetched = await fetchSource(ctx, places, dest, { sha256: digest, become: false });
+      expect(fetched.used).toBe('controller:good.tar.gz');
+      expect(fetched.failures.map((f) => f.place)).toEqual(['http://127.0.0.1:9/redis.tar.gz', 'controller:missing.tar.gz', 'controller:page.html', 'controller:other.tar.gz']);
+      expect(fetched.failures[0].reason).toMatch(/^(curl|wget) exit \d+/);
+      expect(fetched.failures[1].reason).toMatch(/^cannot copy from the controller/);
+      expect(fetched.failures[2].reason).toMatch(/^not a gzip tarball/);
+      expect(fetched.failures[3].reason).toMatch(/^sha256 mismatch: got [0-9a-f]{64}, want /);
+      expect(await readFile(dest)).toEqual(good);
+      expect(ctx.logged.at(-1)).toMatch(/^info: source: controller:good.tar.gz \(after http:\/\/127.0.0.1:9/);
+
+      await expect(fetchSource(ctx, places.slice(0, 2), dest, { become: false })).rejects.toThrow(
+        /no place gave the redis source: http:\/\/127.0.0.1:9\/redis.tar.gz: .*; controller:missing.tar.gz: cannot copy/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
