@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { AbortedError, ConnectError } from '../errors.ts';
 import type { ConnectionSpec } from '../inventory/types.ts';
@@ -152,13 +153,15 @@ export class SshConnection implements Connection {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       client?.once('close', onConnectionLost);
 
+      // Decoders keep a multi-byte character split across packets whole for progress output.
+      const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
       channel.on('data', (chunk: Buffer) => {
         stdout.push(chunk);
-        options.onOutput?.(chunk.toString('utf8'), 'stdout');
+        options.onOutput?.(decoders.stdout.write(chunk), 'stdout');
       });
       channel.stderr.on('data', (chunk: Buffer) => {
         stderr.push(chunk);
-        options.onOutput?.(chunk.toString('utf8'), 'stderr');
+        options.onOutput?.(decoders.stderr.write(chunk), 'stderr');
       });
       channel.on('exit', (exitCode: number | null) => {
         exited = true;

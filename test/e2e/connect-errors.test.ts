@@ -5,21 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connect/connection.ts';
 import { hashHostName } from '../../src/connect/known-hosts.ts';
 import { ConnectionPool, openConnection } from '../../src/connect/open.ts';
 import { ConnectError, HostKeyError } from '../../src/errors.ts';
-import { lab, labHost, labSpec, sshTo } from './connect-fixtures.ts';
+import { closeAfterAll, lab, labHost, labSpec, sshTo } from './connect-fixtures.ts';
 
-const opened: Connection[] = [];
-function track(connection: Connection): Connection {
-  opened.push(connection);
-  return connection;
-}
-afterAll(async () => {
-  await Promise.all(opened.map((c) => c.close()));
-});
+const track = closeAfterAll();
 
 async function scratch(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'pg-connect-'));

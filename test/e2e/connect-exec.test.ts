@@ -1,22 +1,15 @@
 // exec over real SSH to a lab host and over the local connection: same contract for both.
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connect/connection.ts';
 import { LocalConnection } from '../../src/connect/local.ts';
 import { AbortedError } from '../../src/errors.ts';
-import { allCommandLines, lab, labHost, sshTo } from './connect-fixtures.ts';
+import { allCommandLines, closeAfterAll, lab, labHost, sshTo } from './connect-fixtures.ts';
 
 const AWKWARD = [`it's`, 'a b', '$HOME', '"q"', 'line1\nline2', '', '*', '\\', '$(id)', '`id`', ';|&', 'ünï ☃', ' lead', 'tab\there'];
 
-const opened: Connection[] = [];
-function track(connection: Connection): Connection {
-  opened.push(connection);
-  return connection;
-}
-afterAll(async () => {
-  await Promise.all(opened.map((c) => c.close()));
-});
+const track = closeAfterAll();
 
 const kinds: Array<[string, () => Connection]> = [
   ['ssh to server1', () => track(sshTo(labHost(0)))],
@@ -41,6 +34,15 @@ describe.each(kinds)('exec (%s)', (_, make) => {
   it('feeds stdin, binary-safe enough for text with every quote', async () => {
     const input = `hello\n'world' "$x" \\ ${AWKWARD.join('|')}`;
     expect((await connection.exec(['cat'], { stdin: input })).stdout).toBe(input);
+  });
+
+  it('streams output to onOutput as it arrives', async () => {
+    const seen = { stdout: '', stderr: '' };
+    const result = await connection.exec(['sh', '-c', 'echo één; echo twee >&2; sleep 0.1; echo drie'], {
+      onOutput: (chunk, stream) => (seen[stream] += chunk),
+    });
+    expect(seen).toEqual({ stdout: result.stdout, stderr: result.stderr });
+    expect(result.stdout).toBe('één\ndrie\n');
   });
 
   it('returns a non-zero exit with stderr instead of throwing', async () => {

@@ -5,19 +5,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connect/connection.ts';
 import { LocalConnection } from '../../src/connect/local.ts';
-import { lab, labHost, sshTo } from './connect-fixtures.ts';
+import { closeAfterAll, lab, labHost, sshTo } from './connect-fixtures.ts';
 
-const opened: Connection[] = [];
-function track(connection: Connection): Connection {
-  opened.push(connection);
-  return connection;
-}
-afterAll(async () => {
-  await Promise.all(opened.map((c) => c.close()));
-});
+const track = closeAfterAll();
 
 interface Kind {
   name: string;

@@ -1,5 +1,5 @@
 // Shared by the connect e2e tests: connections to the lab's hosts as root and as the sudo user.
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import type { Connection } from '../../src/connect/connection.ts';
 import { openConnection, type OpenOptions } from '../../src/connect/open.ts';
 import type { ConnectionSpec } from '../../src/inventory/types.ts';
@@ -27,4 +27,16 @@ export function sshTo(host: LabHost, spec: Partial<ConnectionSpec> = {}, options
 export async function allCommandLines(): Promise<string> {
   const { execFileSync } = await import('node:child_process');
   return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+}
+
+/** Returns `track`, which remembers a connection so it is closed after the file's tests. */
+export function closeAfterAll(): (connection: Connection) => Connection {
+  const opened: Connection[] = [];
+  afterAll(async () => {
+    await Promise.all(opened.map((c) => c.close()));
+  });
+  return (connection) => {
+    opened.push(connection);
+    return connection;
+  };
 }
