@@ -2,13 +2,16 @@
 // download.redis.io to the cached upstream tarball, make compiles 7.0.15 into a temp prefix, and
 // a second check is ok. With `build: once`, a second host of the same platform receives the
 // binaries instead of compiling.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connect/local.ts';
 import { taskModule as build } from '../../tasks/redis/build.ts';
+import { taskModule as config } from '../../tasks/redis/config.ts';
+import { ensureRedisBinaries } from '../helpers/redis-binaries.ts';
 import { upstreamUrl } from '../../tasks/redis/source.ts';
 import { createTestTaskContext } from '../helpers/task-context.ts';
 
@@ -73,6 +76,44 @@ describe('redis.build over a local connection', () => {
       expect(execFileSync(path.join(host.prefix, 'bin/redis-cli'), ['--version'], { encoding: 'utf8' })).toMatch(/^redis-cli 7\.0\.15/);
       const again = await build.check(host.ctx, paramsFor(host.prefix));
       expect(again).toMatchObject({ status: 'ok' });
+    }
+  });
+});
+
+describe('redis.config output on a real redis-server', () => {
+  it('is accepted by redis-server 7.0.15, password with quotes included', async () => {
+    const { server, cli } = ensureRedisBinaries();
+    const ctx = createTestTaskContext(new LocalConnection('local'));
+    const password = 'pa ss"word';
+    const baseDir = path.join(dir, 'config');
+    // An unusual port, so nothing else of the test run listens there.
+    const params = config.params.parse({ base_dir: baseDir, bind: '127.0.0.1 -::1', password, nodes: [{ port: 26379, address: '127.0.0.1' }] });
+    const plan = await config.check(ctx, params);
+    if (plan.status !== 'change') throw new Error('expected a planned change');
+    await config.apply(ctx, params, plan.state);
+    expect(await config.check(ctx, params)).toMatchObject({ status: 'ok' });
+
+    execFileSync(server, [path.join(baseDir, '26379.conf')]); // daemonize yes: returns once forked
+    const env = { ...process.env, REDISCLI_AUTH: password };
+    try {
+      let pong = '';
+      for (let i = 0; i < 50 && pong !== 'PONG'; i++) {
+        pong = spawnSync(cli, ['-p', '26379', 'ping'], { env, encoding: 'utf8' }).stdout.trim();
+        if (pong !== 'PONG') await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(pong).toBe('PONG');
+      expect(execFileSync(cli, ['-p', '26379', 'config', 'get', 'cluster-announce-bus-port'], { env, encoding: 'utf8' })).toContain('36379');
+      expect(execFileSync(cli, ['-p', '26379', 'info', 'cluster'], { env, encoding: 'utf8' })).toContain('cluster_enabled:1');
+    } finally {
+      // The process this test started stops here, by SHUTDOWN or else by the pid it wrote.
+      const pidfile = path.join(baseDir, '26379', 'redis_26379.pid');
+      const pid = Number(readFileSync(pidfile, 'utf8').trim());
+      spawnSync(cli, ['-p', '26379', 'shutdown', 'nosave'], { env, stdio: 'ignore' });
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone: SHUTDOWN did it
+      }
     }
   });
 });
