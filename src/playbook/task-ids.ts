@@ -89,7 +89,9 @@ function checkNotify(tasks: ParsedTask[], handlers: ParsedTask[]): void {
 /** Give every task its id, then check that each `needs` and `notify` names something real. */
 export function resolveTaskReferences(sections: PlaySections): void {
   assignIds(sections);
-  checkNeeds(sections.tasks, sections.tasks, 'among the play\'s tasks');
+  // A task may need a handler (run after it, or after it was skipped as not notified): that is how
+  // a playbook says "meet the nodes only after a config change has restarted them".
+  checkNeeds(sections.tasks, [...sections.tasks, ...sections.handlers], 'among the play\'s tasks and handlers');
   checkNeeds(sections.handlers, [...sections.tasks, ...sections.handlers], 'among the play\'s tasks and handlers');
   checkNeeds(sections.rollback, sections.rollback, 'among the play\'s rollback tasks');
   checkNotify(allTasks(sections), sections.handlers);

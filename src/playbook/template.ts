@@ -7,6 +7,7 @@ import { installAnsibleTests } from './template-tests.ts';
 import { Missing, MissingValueUsed, UndefinedVariableError, describeExpression } from './undefined.ts';
 
 export { UndefinedVariableError } from './undefined.ts';
+import { installLookups } from './template-lookups.ts';
 
 // Ansible's templating (Jinja2) on nunjucks. We drive nunjucks' compiled templates ourselves
 // with a runtime whose variable and attribute lookups return `Missing` instead of `undefined`,
@@ -58,6 +59,7 @@ env.addFilter('__capture', function (this: NunjucksContext, value: unknown) {
   return '';
 });
 installAnsibleFilters(env);
+installLookups(env);
 installAnsibleTests(env);
 
 // nunjucks does not export its Context class; a filter sees the render context as `this`.

@@ -6,6 +6,7 @@ import { validateParams } from '../modules/describe.ts';
 import { moduleKeyPosition } from '../playbook/module-position.ts';
 import { evaluateCondition, renderValue } from '../playbook/template.ts';
 import type { NodeRef, NodeStatus } from './events.ts';
+import { renderParams } from './render-params.ts';
 import { explainUndefined, hostVarsFor, type HostVars } from './host-vars.ts';
 import type { RunContext } from './run-context.ts';
 import type { NodeOutcome } from './scheduler.ts';
@@ -117,14 +118,14 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
     } catch (raw) {
       const error = hostVars ? explainUndefined(raw, hostVars) : raw;
       const message = (error as Error).message ?? String(error);
-      if (error instanceof ConnectError) {
-        run.unreachable.set(targetHost, message);
-        return finish('unreachable', { message });
-      }
       // In --check, a task whose input comes from an earlier planned change cannot be planned
       // yet: say it would run after that change, rather than report a failure that would not happen.
-      if (run.checkMode && after.length > 0) {
+      if (run.checkMode && after.length > 0 && !(error instanceof ConnectError && (await hostUnreachable(run, targetHost)))) {
         return finish('changed', { planned: true, after });
+      }
+      if (error instanceof ConnectError && (await hostUnreachable(run, targetHost))) {
+        run.unreachable.set(targetHost, message);
+        return finish('unreachable', { message });
       }
       register({ changed: false, failed: true, msg: message, ...(error instanceof CommandError ? { rc: error.exitCode, stderr: error.stderr } : {}) });
       return finish('failed', { message, ...(task.ignoreErrors && !(error instanceof InputError) ? { ignoredError: true } : {}) });
@@ -133,6 +134,25 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
 }
 
 const NO_LOOP = Symbol('no loop');
+const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * A ConnectError means the host is unreachable only if the host itself no longer answers: a
+ * module that could not reach a service port on a live host (say, a Redis node not started yet)
+ * failed, it did not lose the host. So probe the host's own connection with a trivial command.
+ */
+async function hostUnreachable(run: RunContext, host: string): Promise<boolean> {
+  if (run.unreachable.has(host)) return true;
+  try {
+    const conn = await run.connect(host);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), PROBE_TIMEOUT_MS)));
+    const probe = await Promise.race([conn.exec(['true']), timedOut]).finally(() => clearTimeout(timer));
+    return probe === 'timeout';
+  } catch {
+    return true;
+  }
+}
 
 function loopItems(node: GraphNode, vars: Vars): unknown[] {
   if (node.task.loop === undefined) return [NO_LOOP];
@@ -150,7 +170,7 @@ function withoutInternals(result: ItemResult): Vars {
 async function runItem(run: RunContext, graph: PlayGraph, node: GraphNode, ref: NodeRef, module: TaskModule, vars: Vars, targetHost: string): Promise<ItemResult> {
   const { task } = node;
   const position = modulePosition(node);
-  const params = validateParams(module, renderValue(task.params, vars, position), position);
+  const params = validateParams(module, renderParams(task.params, vars, position), position);
   const conn = await run.connect(targetHost);
   const become = Boolean(task.become ?? graph.play.become ?? vars['ansible_become'] ?? false);
   const ctx = createTaskContext({ run, graph, ref, vars, conn, become });

@@ -12,6 +12,7 @@ import { UndefinedVariableError, evaluateCondition, renderValue } from '../playb
 import { moduleKeyPosition } from '../playbook/module-position.ts';
 import type { Playbook } from '../playbook/types.ts';
 import { parseExtraVars } from '../playbook/vars.ts';
+import { renderParams } from './render-params.ts';
 import { explainUndefined, hostVarsFor } from './host-vars.ts';
 import { SecretMasker, secretsFromVars } from './secrets.ts';
 
@@ -117,7 +118,7 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
       const vars = task.loop === undefined ? hostVars.vars : { ...hostVars.vars, [task.loopVar]: item };
       try {
         const position = moduleKeyPosition(task);
-        validateParams(module, renderValue(task.params, vars, position), position);
+        validateParams(module, renderParams(task.params, vars, position), position);
       } catch (error) {
         deferred(error);
       }

@@ -47,7 +47,7 @@ export async function runPlayGraph(graph: PlayGraph, options: ScheduleOptions): 
       options.skipNode(node, outcome);
     } else if (failedDependency !== undefined) {
       const cause = outcomes.get(failedDependency)!;
-      outcome = { status: 'blocked', message: `blocked by ${failedDependency} (${cause.status})` };
+      outcome = { status: 'blocked', message: `${failedDependency} (${cause.status})` };
       options.skipNode(node, outcome);
     } else {
       try {

@@ -29,7 +29,7 @@ describe('runPlayGraph', () => {
     const outcomes = await result;
     expect(outcomes.get('start@s1')!.status).toBe('changed');
     expect(outcomes.get('tune@s2')!.status).toBe('changed');
-    expect(outcomes.get('start@s2')).toEqual({ status: 'blocked', message: 'blocked by build@s2 (failed)' });
+    expect(outcomes.get('start@s2')).toEqual({ status: 'blocked', message: 'build@s2 (failed)' });
     expect(outcomes.get('meet')!.status).toBe('blocked');
     expect(ran).not.toContain('start@s2');
     expect(skipped.sort()).toEqual(['meet', 'start@s2']);
