@@ -34,6 +34,8 @@ export class SshConnection implements Connection {
   private readonly channels: Semaphore;
   private readonly sudoFiles: CommandFiles;
   private readonly username: string;
+  /** In-flight execs to fail when the connection drops (one listener, not one per exec). */
+  private readonly onConnectionLost = new Set<() => void>();
 
   constructor(
     readonly hostName: string,
@@ -57,6 +59,7 @@ export class SshConnection implements Connection {
         this.client = client;
         client.on('close', () => {
           if (this.client === client) this.client = null;
+          for (const lost of [...this.onConnectionLost]) lost();
         });
         return client;
       })
@@ -127,6 +130,7 @@ export class SshConnection implements Connection {
 
   private runOnChannel(channel: ClientChannel, plan: CommandPlan, options: ExecOptions, killTagged: () => Promise<void>): Promise<ExecResult> {
     const client = this.client;
+    const lostListeners = this.onConnectionLost;
     return new Promise((resolve, reject) => {
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
@@ -137,7 +141,7 @@ export class SshConnection implements Connection {
         if (finished) return;
         finished = true;
         options.signal?.removeEventListener('abort', onAbort);
-        client?.removeListener('close', onConnectionLost);
+        lostListeners.delete(onConnectionLost);
         outcome();
       };
       const onAbort = (): void =>
@@ -151,7 +155,7 @@ export class SshConnection implements Connection {
       const onConnectionLost = (): void =>
         finish(() => reject(new ConnectError(this.hostName, `connection lost while running: ${plan.display}`)));
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      client?.once('close', onConnectionLost);
+      lostListeners.add(onConnectionLost);
 
       // Decoders keep a multi-byte character split across packets whole for progress output.
       const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };

@@ -108,6 +108,29 @@ describe('connect failures', () => {
   });
 });
 
+describe('a dropped connection', () => {
+  /** Kills the per-connection sshd processes on a host (not its listener): the link drops. */
+  function dropSshSessions(index: number): void {
+    const pids = execFileSync('ip', ['netns', 'pids', labHost(index).netns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+    for (const pid of pids) {
+      const args = execFileSync('ps', ['-o', 'args=', '-p', pid], { encoding: 'utf8' }).trim();
+      if (args.startsWith('sshd: root')) process.kill(Number(pid), 'SIGKILL');
+    }
+  }
+
+  it('fails the running command with ConnectError, then reconnects for the next one', async () => {
+    const connection = track(sshTo(labHost(2)));
+    await connection.connect();
+    const running = connection.exec(['sleep', '20']);
+    await new Promise((r) => setTimeout(r, 300));
+    dropSshSessions(2);
+    const error = await running.then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect((error as Error).message).toContain(labHost(2).name);
+    expect((await connection.exec(['hostname'])).stdout).toBe(`${labHost(2).name}\n`);
+  });
+});
+
 describe('ConnectionPool', () => {
   it('keeps one connection per host and closes them all', async () => {
     const pool = new ConnectionPool({ knownHostsFile: lab().knownHostsFile });

@@ -1,5 +1,7 @@
 // `npm run lab -- up [hosts] [name]` / `down [name]` / `status`: the lab by hand, for debugging
 // and benchmarks. Prints the lab description as JSON on `up` so scripts can read it.
+import { readFile } from 'node:fs/promises';
+import { isAlive, labLockFile } from './lab-lock.ts';
 import { createLab, destroyLab, listLabs, readLab } from './lab.ts';
 
 async function main(argv: string[]): Promise<void> {
@@ -15,7 +17,14 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'down': {
-      const names = rest[0] ? [rest[0]] : await listLabs();
+      const force = rest.includes('--force');
+      const names = rest.find((a) => !a.startsWith('--')) ? [rest.find((a) => !a.startsWith('--'))!] : await listLabs();
+      for (const name of names) {
+        const owner = Number((await readFile(labLockFile(name), 'utf8').catch(() => '')).trim());
+        if (owner && !force && isAlive(owner)) {
+          throw new Error(`lab ${name} is in use by a test run (pid ${owner}); wait for it, or use \`down ${name} --force\``);
+        }
+      }
       const started = Date.now();
       for (const name of names) await destroyLab(name);
       console.error(`lab down (${names.join(', ') || 'nothing to do'}) in ${Date.now() - started} ms`);
@@ -32,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      console.error('usage: npm run lab -- up [hosts=3] [name] | down [name] | status');
+      console.error('usage: npm run lab -- up [hosts=3] [name] | down [name] [--force] | status');
       process.exitCode = 4;
   }
 }
