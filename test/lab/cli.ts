@@ -1,8 +1,8 @@
 // `npm run lab -- up [hosts] [name]` / `down [name]` / `status`: the lab by hand, for debugging
 // and benchmarks. Prints the lab description as JSON on `up` so scripts can read it.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { isAlive, labLockFile } from './lab-lock.ts';
-import { createLab, destroyLab, listLabs, readLab } from './lab.ts';
+import { createLab, destroyLab, LAB_DESCRIPTION_FILE, listLabs, readLab } from './lab.ts';
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -28,6 +28,15 @@ async function main(argv: string[]): Promise<void> {
       const started = Date.now();
       for (const name of names) await destroyLab(name);
       console.error(`lab down (${names.join(', ') || 'nothing to do'}) in ${Date.now() - started} ms`);
+      return;
+    }
+    case 'cleanup-after-run': {
+      // Started by the e2e global setup when the run is interrupted; owns the lab's lock.
+      const name = rest[0];
+      await destroyLab(name);
+      await rm(LAB_DESCRIPTION_FILE, { force: true });
+      const owner = Number((await readFile(labLockFile(name), 'utf8').catch(() => '')).trim());
+      if (owner === process.pid) await rm(labLockFile(name), { force: true });
       return;
     }
     case 'status': {

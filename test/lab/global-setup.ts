@@ -1,18 +1,20 @@
 // vitest globalSetup for the e2e project: one lab for the whole run. Tests read it with
 // `inject('lab')`; scripts and other processes read the same description from LAB_DESCRIPTION_FILE.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { acquireLabLock } from './lab-lock.ts';
-import { createLab, destroyLab, DEFAULT_LAB_NAME, type LabDescription } from './lab.ts';
+import { acquireLabLock, labLockFile } from './lab-lock.ts';
+import { createLab, destroyLab, DEFAULT_LAB_NAME, LAB_DESCRIPTION_FILE, type LabDescription } from './lab.ts';
+
+export { LAB_DESCRIPTION_FILE };
 
 declare module 'vitest' {
   export interface ProvidedContext {
     lab: LabDescription;
   }
 }
-
-/** Where the running e2e lab is described as JSON (outside the lab dir, for tools started by tests). */
-export const LAB_DESCRIPTION_FILE = '/var/tmp/playgraph-e2e-lab.json';
 
 /** Another run on this machine holds the lab: wait for it rather than tear its lab down. */
 const LOCK_TIMEOUT_MS = 30 * 60_000;
@@ -36,8 +38,16 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
       await releaseLock();
     }
   };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    void teardown().finally(() => process.kill(process.pid, signal));
+  // vitest exits 1 ms after SIGINT/SIGTERM without running teardowns, so the lab is handed to a
+  // detached cleaner that outlives this process; it takes over the lock so no new run starts on
+  // the lab it is removing.
+  const onSignal = (): void => {
+    if (tornDown) return;
+    tornDown = true;
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const cleaner = spawn(process.execPath, ['--import', 'tsx', cli, 'cleanup-after-run', DEFAULT_LAB_NAME], { detached: true, stdio: 'ignore' });
+    cleaner.unref();
+    if (cleaner.pid) writeFileSync(labLockFile(DEFAULT_LAB_NAME), `${cleaner.pid}\n`);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -39,6 +39,8 @@ export interface Lab extends LabDescription {
 }
 
 export const DEFAULT_LAB_NAME = 'default';
+/** Where the e2e run's lab is described as JSON (outside the lab dir, for tools started by tests). */
+export const LAB_DESCRIPTION_FILE = '/var/tmp/playgraph-e2e-lab.json';
 const LAB_ROOT = '/var/tmp';
 /** Parallel host setups: enough to start 50 hosts in seconds without a fork storm. */
 const SETUP_CONCURRENCY = 12;
