@@ -200,7 +200,7 @@ async function attemptModule(run: RunContext, node: GraphNode, module: TaskModul
     if (applied.changed && module.rollback) {
       run.applied.push({ nodeId: node.id, host, module: module.name, params, rollbackState: applied.rollbackState });
     }
-    return { ...applied.result, changed: applied.changed, msg: check.description, files: applied.changed ? check.files : undefined };
+    return { msg: check.description, ...applied.result, changed: applied.changed, files: applied.changed ? check.files : undefined };
   } catch (error) {
     // A failed command is a result the playbook may inspect (failed_when, ignore_errors, register).
     if (error instanceof CommandError && node.task.failedWhen !== undefined) {
