@@ -67,7 +67,7 @@ describe('playbooks over real SSH on the lab', () => {
     expect(existsSync(onHost(0, `${dir}/motd`))).toBe(false);
   });
 
-  it('a failure blocks only its dependents; independent work goes on', async () => {
+  it('a failure blocks only its dependents; independent work goes on; then the run is rolled back', async () => {
     const dir = workDir();
     const run = await playgraph(['run', fixture('failure.yaml'), ...base(['-e', `work_dir=${dir}`])]);
     expect(run.code).toBe(2);
@@ -76,8 +76,14 @@ describe('playbooks over real SSH on the lab', () => {
     expect(report['dependent@server1']).toBe('blocked');
     expect(report['independent@server1']).toBe('changed');
     expect(report['dependent@server2']).toBe('changed');
-    expect(existsSync(onHost(0, `${dir}/dependent`))).toBe(false);
-    expect(existsSync(onHost(1, `${dir}/dependent`))).toBe(true);
+    // The play failed, so what this run changed is rolled back, newest first: the copies are undone.
+    const rolledBack = run.events.flatMap((event) => (event.type === 'rollback-node' && event.status === 'rolled-back' ? [event.node.nodeId] : []));
+    expect(rolledBack).toContain('dependent@server2');
+    expect(rolledBack).toContain('independent@server1');
+    for (const index of lab.hosts.keys()) {
+      expect(existsSync(onHost(index, `${dir}/dependent`))).toBe(false);
+      expect(existsSync(onHost(index, `${dir}/independent`))).toBe(false);
+    }
   });
 
   it('refuses a changed host key, naming the host, and exits 3', async () => {
