@@ -220,6 +220,10 @@ function run(source: string, vars: Vars, position?: SourcePosition, shown = sour
     if (used) throw new UndefinedVariableError(used.missing.variable, used.missing.path, shown, position);
     const thrown = findCause(failure, InputError);
     if (thrown) throw thrown;
+    // A filter that choked on an undefined value (`x.y | trim` calls x.y.replace) failed because
+    // of that value: report the undefined variable, not the filter's internals.
+    const undefinedInput = created.find((m) => !m.consumed);
+    if (undefinedInput) throw new UndefinedVariableError(undefinedInput.variable, undefinedInput.path, shown, position);
     throw new InputError(`cannot render ${describeExpression(shown)}: ${safeReason(failure)}`, position, { cause: failure });
   }
   const leftover = created.find((m) => !m.consumed);

@@ -20,3 +20,15 @@ describe('renderParams', () => {
     expect(renderParams(params, { x: 'set' })).toEqual({ a: 'set', list: [1] });
   });
 });
+
+describe('undefined values through filters', () => {
+  it('a filter applied to an undefined attribute reports the variable, not the filter', async () => {
+    const { UndefinedVariableError } = await import('../../../src/playbook/template.ts');
+    expect(() => renderValue('{{ count.stdout | trim }} files', {})).toThrow(UndefinedVariableError);
+    try {
+      renderValue('{{ count.stdout | trim }} files', {});
+    } catch (error) {
+      expect((error as InstanceType<typeof UndefinedVariableError>).variable).toBe('count');
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playgraph, recapTotals, statuses } from './helpers/playgraph.ts';
+
+let dir: string;
+let inventory: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'pg-keywords-'));
+  inventory = path.join(dir, 'hosts.yaml');
+  await writeFile(inventory, 'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('task keywords over the local connection', () => {
+  it('when, loop, register, until/retries, ignore_errors, failed_when, changed_when, notify, user modules', async () => {
+    const work = path.join(dir, 'work');
+    const args = ['run', 'test/fixtures/e2e/keywords.yaml', '-i', inventory, '--output', 'json', '-e', `work_dir=${work}`];
+    const first = await playgraph(args);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const report = statuses(first);
+    expect(report['skipped-by-when@localhost']).toBe('skipped');
+    expect(existsSync(path.join(work, 'never'))).toBe(false);
+    expect(await readFile(path.join(work, 'red'), 'utf8')).toBe('red\n');
+    expect(await readFile(path.join(work, 'green'), 'utf8')).toBe('green\n');
+    // count ran after both loop items had written their files
+    expect(await readFile(path.join(work, 'count'), 'utf8')).toBe('2 files, 2 looped\n');
+    expect(await readFile(path.join(work, 'tries'), 'utf8')).toBe('3\n');
+    expect(report['tolerated@localhost']).toBe('failed');
+    expect(await readFile(path.join(work, 'tolerated-rc'), 'utf8')).toBe('1\n');
+    expect(report['grep-miss@localhost']).toBe('ok');
+    expect(await readFile(path.join(work, 'stamp'), 'utf8')).toBe('from a user module');
+    expect(report['announce@localhost']).toBe('changed');
+    expect(recapTotals(first).failed).toBe(0);
+
+    const second = await playgraph(args);
+    expect(second.code, second.stderr).toBe(0);
+    const again = statuses(second);
+    expect(again['announce@localhost']).toBe('skipped'); // not notified: the stamp did not change
+    expect(again['custom@localhost']).toBe('ok');
+  });
+
+  it('a failed until gives up after its retries', async () => {
+    const playbook = path.join(dir, 'until.yaml');
+    await writeFile(playbook, [
+      '- hosts: all',
+      '  tasks:',
+      '    - id: never-ready',
+      '      command: "echo no"',
+      '      register: r',
+      '      until: r.stdout == "yes"',
+      '      retries: 2',
+      '      delay: 0',
+      '',
+    ].join('\n'));
+    const run = await playgraph(['run', playbook, '-i', inventory, '--output', 'json']);
+    expect(run.code).toBe(2);
+    const end = run.events.find((event) => event.type === 'node-end');
+    expect(end && end.type === 'node-end' && end.message).toMatch(/retries exhausted \(2\)/);
+  });
+
+  it('Ctrl-C aborts in-flight work and still prints the recap', async () => {
+    const playbook = path.join(dir, 'slow.yaml');
+    await writeFile(playbook, '- hosts: all\n  tasks:\n    - id: slow\n      command: "sleep 30"\n    - id: later\n      command: "true"\n      needs: [slow]\n');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['bin/playgraph.js', 'run', playbook, '-i', inventory, '--output', 'plain'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const started = Date.now();
+    // Wait until the sleep is running, then interrupt as a terminal would.
+    while (!/sleep 30/.test(await psList())) {
+      if (Date.now() - started > 20_000) throw new Error('sleep never started');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    expect(out).toMatch(/PLAY RECAP/);
+    expect(out).toMatch(/localhost\s*:.*failed=1/);
+    expect(await psList()).not.toMatch(/sleep 30/);
+  });
+});
+
+async function psList(): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => execFile('ps', ['-eo', 'args'], (_error, stdout) => resolve(stdout)));
+}
