@@ -1,0 +1,57 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+
+async function cli(...args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const code = await main(['node', 'playgraph', ...args], { stdout, stderr });
+  return { code, out, err };
+}
+
+describe('playgraph CLI', () => {
+  it('inventory --list prints the resolved inventory as ansible-inventory does', async () => {
+    const { code, out } = await cli('inventory', '-i', 'inventory/three-servers.yaml', '--list');
+    expect(code).toBe(0);
+    const list = JSON.parse(out);
+    expect(list.redis.hosts).toEqual(['server1', 'server2', 'server3']);
+    expect(list._meta.hostvars.server2.redis_masters).toEqual([7301]);
+  });
+
+  it('inventory --host prints one host', async () => {
+    const { code, out } = await cli('inventory', '-i', 'inventory/three-servers.yaml', '--host', 'server3');
+    expect(code).toBe(0);
+    expect(JSON.parse(out).redis_replicas).toEqual([{ port: 7401, replica_of: 'server2:7301' }]);
+  });
+
+  it('modules lists every module with its params', async () => {
+    const { code, out } = await cli('modules');
+    expect(code).toBe(0);
+    for (const name of ['core.command', 'core.copy', 'core.file', 'redis.build', 'redis.meet', 'kernel.tune']) {
+      expect(out).toContain(`${name} — `);
+    }
+    expect(out).toMatch(/\n {4}creates \(string\)/);
+  });
+
+  it('graph draws the cluster playbook as dot and mermaid', async () => {
+    const dot = await cli('graph', 'playbooks/cluster.yaml', '-i', 'inventory/three-servers.yaml', '--format', 'dot');
+    expect(dot.code, dot.err).toBe(0);
+    expect(dot.out).toMatch(/^digraph playgraph \{/);
+    expect(dot.out).toContain('"Introduce every node to the cluster (run_once)"');
+    const mermaid = await cli('graph', 'playbooks/cluster.yaml', '-i', 'inventory/three-servers.yaml', '--tags', 'cluster');
+    expect(mermaid.out).toMatch(/^flowchart TD/);
+    expect(mermaid.out).not.toContain('Build Redis from source');
+  });
+
+  it('bad input exits 4 with one clear line', async () => {
+    const missing = await cli('run', 'playbooks/nope.yaml', '-i', 'inventory/local.yaml');
+    expect(missing.code).toBe(4);
+    expect(missing.err).toMatch(/^ERROR: playbooks\/nope\.yaml: /);
+    const forks = await cli('run', 'playbooks/cluster.yaml', '-i', 'inventory/local.yaml', '--forks', '0');
+    expect(forks.code).toBe(4);
+  });
+});
