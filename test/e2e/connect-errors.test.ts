@@ -99,7 +99,7 @@ describe('connect failures', () => {
 
   it('an address nobody answers on times out at the connect timeout', async () => {
     const connection = track(
-      openConnection('ghost', { ...labSpec(labHost(0)), address: '10.231.0.250' }, { knownHostsFile: lab().knownHostsFile, connectTimeoutMs: 1000 }),
+      openConnection('ghost', { ...labSpec(labHost(0)), address: lab().network.unusedAddress }, { knownHostsFile: lab().knownHostsFile, connectTimeoutMs: 1000 }),
     );
     const { error, ms } = await connectError(connection);
     expect(error).toBeInstanceOf(ConnectError);

@@ -1,16 +1,54 @@
-// The lab's network: one bridge in the controller's namespace and, per host, a network namespace
-// joined to it by a veth pair. Names are derived from the lab name so an interrupted run can be
-// found and cleaned up without any state file.
+// The lab's network: one bridge per lab in the controller's namespace and, per host, a network
+// namespace joined to it by a veth pair. Every name and address is derived from the lab name, so
+// labs coexist (the e2e run's `default` beside a `bench`), and an interrupted run can be found and
+// cleaned up from its name alone, without any state file.
 import { createHash } from 'node:crypto';
 import { run, runQuietly } from './run-command.ts';
 
-export const BRIDGE = 'pgbr0';
-export const SUBNET_PREFIX = '10.231.0';
-export const CONTROLLER_ADDRESS = `${SUBNET_PREFIX}.1`;
+export const DEFAULT_NETWORK_LAB = 'default';
+/** Third octets 1..SUBNET_SLOTS are taken by hashed lab names; 0 is the default lab's. */
+const SUBNET_SLOTS = 250;
+/** Host i (1-based) is .(10+i): .1 is the controller, .2-.10 and .(11+MAX) up are free addresses. */
+export const MAX_HOSTS_PER_LAB = 200;
 
-export function hostAddress(index: number): string {
-  if (index < 1 || index > 240) throw new Error(`lab: host index ${index} outside 1..240`);
-  return `${SUBNET_PREFIX}.${10 + index}`;
+export interface LabNetwork {
+  /** The third octet of 10.231.N.0/24; 0 for the default lab. */
+  index: number;
+  bridge: string;
+  /** `10.231.N`, for building addresses. */
+  subnetPrefix: string;
+  /** CIDR form, for humans and `ip`. */
+  subnet: string;
+  controllerAddress: string;
+}
+
+/**
+ * `default` keeps pgbr0 / 10.231.0.0/24; any other name gets 10.231.N.0/24 and pgbrN with N from a
+ * stable hash of the name. Two names can hash alike: createLab refuses the second while the first
+ * exists (see networkClash), so one bridge never serves two labs.
+ */
+export function labNetwork(labName: string): LabNetwork {
+  const index = labName === DEFAULT_NETWORK_LAB ? 0 : 1 + (createHash('sha1').update(labName).digest().readUInt32BE(0) % SUBNET_SLOTS);
+  const subnetPrefix = `10.231.${index}`;
+  return { index, bridge: `pgbr${index}`, subnetPrefix, subnet: `${subnetPrefix}.0/24`, controllerAddress: `${subnetPrefix}.1` };
+}
+
+export function hostAddress(network: LabNetwork, index: number): string {
+  if (!Number.isInteger(index) || index < 1 || index > MAX_HOSTS_PER_LAB) {
+    throw new Error(`lab: host index ${index} outside 1..${MAX_HOSTS_PER_LAB}`);
+  }
+  return `${network.subnetPrefix}.${10 + index}`;
+}
+
+/** An address inside the lab's subnet that no host or controller holds (for timeout tests). */
+export function unusedAddress(network: LabNetwork): string {
+  return `${network.subnetPrefix}.250`;
+}
+
+/** The name among `otherLabs` whose network is the same as `labName`'s, if any. */
+export function networkClash(labName: string, otherLabs: readonly string[]): string | undefined {
+  const mine = labNetwork(labName).index;
+  return otherLabs.find((other) => other !== labName && labNetwork(other).index === mine);
 }
 
 export function netnsPrefix(labName: string): string {
@@ -27,26 +65,27 @@ export function vethName(labName: string, index: number): string {
   return `pg${tag}v${index}`;
 }
 
-export async function ensureBridge(): Promise<void> {
-  const existing = await runQuietly('ip', ['-o', 'link', 'show', BRIDGE]);
-  if (!existing) await run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
+export async function ensureBridge(network: LabNetwork): Promise<void> {
+  const { bridge, controllerAddress } = network;
+  const existing = await runQuietly('ip', ['-o', 'link', 'show', bridge]);
+  if (!existing) await run('ip', ['link', 'add', bridge, 'type', 'bridge']);
   // br_netfilter (loaded by container runtimes) would push bridged host-to-host traffic through
   // the firewall's FORWARD chain; the lab's hosts must reach each other like machines on one LAN.
-  await runQuietly('ip', ['link', 'set', BRIDGE, 'type', 'bridge', 'nf_call_iptables', '0', 'nf_call_ip6tables', '0']);
-  const addresses = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', BRIDGE]);
-  if (!addresses.includes(`${CONTROLLER_ADDRESS}/24`)) {
-    await run('ip', ['addr', 'add', `${CONTROLLER_ADDRESS}/24`, 'dev', BRIDGE]);
+  await runQuietly('ip', ['link', 'set', bridge, 'type', 'bridge', 'nf_call_iptables', '0', 'nf_call_ip6tables', '0']);
+  const addresses = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', bridge]);
+  if (!addresses.includes(`${controllerAddress}/24`)) {
+    await run('ip', ['addr', 'add', `${controllerAddress}/24`, 'dev', bridge]);
   }
-  await run('ip', ['link', 'set', BRIDGE, 'up']);
+  await run('ip', ['link', 'set', bridge, 'up']);
 }
 
 /** Creates the namespace with a veth whose far end is `eth0` inside it, addressed and up. */
-export async function createHostNetwork(netns: string, veth: string, address: string): Promise<void> {
+export async function createHostNetwork(network: LabNetwork, netns: string, veth: string, address: string): Promise<void> {
   await run('ip', ['netns', 'add', netns]);
   await run('ip', ['-batch', '-'], {
     input: [
       `link add ${veth} type veth peer name eth0 netns ${netns}`,
-      `link set ${veth} master ${BRIDGE}`,
+      `link set ${veth} master ${network.bridge}`,
       `link set ${veth} up`,
     ].join('\n') + '\n',
   });
@@ -73,6 +112,6 @@ export async function deleteNetns(netns: string): Promise<void> {
   await runQuietly('ip', ['netns', 'del', netns]);
 }
 
-export async function deleteBridge(): Promise<void> {
-  await runQuietly('ip', ['link', 'del', BRIDGE]);
+export async function deleteBridge(network: LabNetwork): Promise<void> {
+  await runQuietly('ip', ['link', 'del', network.bridge]);
 }

@@ -1,6 +1,8 @@
 // The multi-host lab: N hosts, each a network namespace with its own sshd, private /etc, /root,
-// /home, /opt, /usr/local and /tmp, reachable from the controller at 10.231.0.(10+N) on bridge
-// pgbr0. All state lives under one directory per lab so an interrupted run can be cleaned up.
+// /home, /opt, /usr/local and /tmp, reachable from the controller at 10.231.L.(10+N) on the lab's
+// own bridge pgbrL (L = 0 for the default lab, a hash of the name otherwise; lab-network.ts), so
+// labs of different names coexist. All state lives under one directory per lab so an interrupted
+// run can be cleaned up.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,10 +14,14 @@ import {
   deleteNetns,
   ensureBridge,
   hostAddress,
+  labNetwork,
   listNetns,
+  MAX_HOSTS_PER_LAB,
   netnsName,
   netnsPids,
   netnsPrefix,
+  networkClash,
+  unusedAddress,
   vethName,
 } from './lab-network.ts';
 import { forEachLimited, run } from './run-command.ts';
@@ -32,6 +38,8 @@ export interface LabDescription {
   privateKeyFile: string;
   /** A non-root user with passwordless sudo on every host. */
   deployUser: string;
+  /** The lab's bridge and subnet (10.231.L.0/24), its own: other labs use other ones. */
+  network: { bridge: string; subnet: string; controllerAddress: string; /** in the subnet, held by nobody */ unusedAddress: string };
 }
 
 export interface Lab extends LabDescription {
@@ -60,20 +68,27 @@ function assertRoot(): void {
   );
 }
 
+const LAB_NAME = /^[a-z0-9][a-z0-9-]{0,20}$/;
+
 function assertName(name: string): void {
-  if (!/^[a-z0-9][a-z0-9-]{0,20}$/.test(name)) throw new Error(`lab: name ${JSON.stringify(name)} must be [a-z0-9-], at most 21 chars`);
+  if (!LAB_NAME.test(name)) throw new Error(`lab: name ${JSON.stringify(name)} must be [a-z0-9-], at most 21 chars`);
 }
 
 export async function createLab(options: { hosts: number; name?: string }): Promise<Lab> {
   assertRoot();
   const name = options.name ?? DEFAULT_LAB_NAME;
   assertName(name);
-  if (!Number.isInteger(options.hosts) || options.hosts < 1 || options.hosts > 200) {
-    throw new Error(`lab: hosts must be an integer in 1..200, got ${options.hosts}`);
+  if (!Number.isInteger(options.hosts) || options.hosts < 1 || options.hosts > MAX_HOSTS_PER_LAB) {
+    throw new Error(`lab: hosts must be an integer in 1..${MAX_HOSTS_PER_LAB}, got ${options.hosts}`);
   }
   const dir = labDir(name);
   if (existsSync(dir) || (await listNetns(netnsPrefix(name))).length > 0) {
     throw new Error(`lab: a lab named ${name} already exists (${dir}); run \`npm run lab -- down ${name}\` first`);
+  }
+  const clash = networkClash(name, await listLabs());
+  if (clash) {
+    const { subnet } = labNetwork(name);
+    throw new Error(`lab: ${name} would share ${subnet} with the running lab ${clash}; pick another lab name`);
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   try {
@@ -90,15 +105,16 @@ async function buildLab(name: string, dir: string, count: number): Promise<Lab> 
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `playgraph-lab-${name}`, '-f', privateKeyFile]);
   const clientPublicKey = await readFile(`${privateKeyFile}.pub`, 'utf8');
 
+  const network = labNetwork(name);
   const hosts: LabHost[] = Array.from({ length: count }, (_, i) => {
     const hostName = `server${i + 1}`;
-    return { name: hostName, address: hostAddress(i + 1), netns: netnsName(name, hostName), root: path.join(dir, 'hosts', hostName) };
+    return { name: hostName, address: hostAddress(network, i + 1), netns: netnsName(name, hostName), root: path.join(dir, 'hosts', hostName) };
   });
-  await ensureBridge();
+  await ensureBridge(network);
   await forEachLimited(hosts, SETUP_CONCURRENCY, async (host) => {
     const index = hosts.indexOf(host) + 1;
     await prepareHostFiles(host, hosts, clientPublicKey);
-    await createHostNetwork(host.netns, vethName(name, index), host.address);
+    await createHostNetwork(network, host.netns, vethName(name, index), host.address);
     await startSshd(host);
   });
 
@@ -122,6 +138,7 @@ async function buildLab(name: string, dir: string, count: number): Promise<Lab> 
     knownHostsFile,
     privateKeyFile,
     deployUser: DEPLOY_USER.name,
+    network: { bridge: network.bridge, subnet: network.subnet, controllerAddress: network.controllerAddress, unusedAddress: unusedAddress(network) },
   };
   await writeFile(path.join(dir, 'lab.json'), JSON.stringify(description, null, 2) + '\n');
   return { ...description, down: () => destroyLab(name) };
@@ -152,7 +169,8 @@ export async function readLab(name: string = DEFAULT_LAB_NAME): Promise<LabDescr
 /**
  * Stops everything a lab (possibly half-created, possibly from an interrupted run) started:
  * sshd by pid file, then every process left in its namespaces (orphaned commands included),
- * then the namespaces (which takes their veths), the bridge when no lab uses it, and the dir.
+ * then the namespaces (which takes their veths), the lab's bridge, and the dir. The bridge stays
+ * when another lab's name maps to it: that is the clash createLab refused, whose cleanup lands here.
  */
 export async function destroyLab(name: string = DEFAULT_LAB_NAME): Promise<void> {
   assertRoot();
@@ -166,7 +184,7 @@ export async function destroyLab(name: string = DEFAULT_LAB_NAME): Promise<void>
   }
   await Promise.all(namespaces.map(killNamespaceProcesses));
   for (const netns of namespaces) await deleteNetns(netns);
-  if ((await listNetns('pglab-')).length === 0) await deleteBridge();
+  if (!networkClash(name, await listLabs())) await deleteBridge(labNetwork(name));
   await rm(dir, { recursive: true, force: true });
 }
 
@@ -198,7 +216,9 @@ export async function listLabs(): Promise<string[]> {
   }
 
   for (const entry of await readdir(LAB_ROOT).catch(() => [] as string[])) {
-    if (entry.startsWith('playgraph-lab-')) names.add(entry.slice('playgraph-lab-'.length));
+    // Lock files (playgraph-lab-NAME.lock) sit beside the dirs; their names are not lab names.
+    const name = entry.slice('playgraph-lab-'.length);
+    if (entry.startsWith('playgraph-lab-') && LAB_NAME.test(name)) names.add(name);
   }
   return [...names].sort();
 }
