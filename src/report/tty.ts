@@ -72,7 +72,7 @@ export class TtyReporter implements Reporter {
       }
       case 'node-end': {
         this.view(event.node.host).running.delete(event.node.nodeId);
-        tallyNode(this.recap, event.node.host, event.status);
+        tallyNode(this.recap, event.node.host, event.ignoredError ? 'ok' : event.status);
         const quiet = event.status === 'ok' || event.status === 'skipped';
         if (!quiet || this.lineOptions.verbose || (this.lineOptions.diff && event.files?.length)) {
           this.notable.push(event);

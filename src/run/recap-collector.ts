@@ -1,5 +1,5 @@
 import type { Recap, RunEvent, RunEventSink } from './events.ts';
-import { emptyHostRecap } from '../report/recap.ts';
+import { emptyHostRecap, tallyNode } from '../report/recap.ts';
 
 /** Counts node outcomes per host as events pass, then forwards them unchanged. */
 export class RecapCollector implements RunEventSink {
@@ -12,9 +12,8 @@ export class RecapCollector implements RunEventSink {
 
   emit(event: RunEvent): void {
     if (event.type === 'node-end') {
-      const counts = (this.recap[event.node.host] ??= emptyHostRecap());
       // A failure that ignore_errors accepted does not fail the run (Ansible's "ignored").
-      counts[event.ignoredError ? 'ok' : event.status]++;
+      tallyNode(this.recap, event.node.host, event.ignoredError ? 'ok' : event.status);
     }
     this.next.emit(event);
   }
