@@ -4,6 +4,7 @@ import { runCommand } from './run-command.ts';
 import { graphCommand } from './graph-command.ts';
 import { inventoryCommand } from './inventory-command.ts';
 import { modulesCommand } from './modules-command.ts';
+import type { CliIo } from './io.ts';
 
 /** Options shared by `run` and `graph`: what to load and which part of it. */
 function addSelectionOptions(command: Command): Command {
@@ -25,7 +26,7 @@ function collectList(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((tag) => tag.trim()).filter(Boolean)];
 }
 
-export function buildProgram(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }, setExit: (code: number) => void): Command {
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('playgraph')
     .description('Agentless orchestration: typed task modules run as a dependency graph across an inventory')
     .exitOverride()
@@ -69,7 +70,7 @@ function positiveInt(value: string, flag: string): number {
 }
 
 /** The CLI entry: returns the exit code; never calls process.exit, so it can be tested in-process. */
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(io, (code) => (exitCode = code));
   try {
