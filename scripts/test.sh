@@ -10,7 +10,8 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-bash scripts/lab-deps.sh
+# Ansible too: the inventory tests compare our reading of each fixture with ansible-inventory's.
+bash scripts/lab-deps.sh --with-ansible
 bash scripts/fetch-redis-source.sh >/dev/null
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
