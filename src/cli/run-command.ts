@@ -1,16 +1,9 @@
 import { createReporter } from '../report/create.ts';
 import { executeRun } from '../run/execute.ts';
-import { prepareRun } from '../run/prepare.ts';
 import { reportInputError, type CliIo } from './io.ts';
+import { prepareSelection, type SelectionOptions } from './selection.ts';
 
-export interface RunCommandOptions {
-  inventory: string[];
-  extraVars: string[];
-  tags?: string[];
-  skipTags?: string[];
-  withNeeds?: boolean;
-  limit?: string;
-  modules: string[];
+export interface RunCommandOptions extends SelectionOptions {
   check?: boolean;
   diff?: boolean;
   forks: number;
@@ -26,17 +19,7 @@ export interface RunCommandOptions {
 export async function runCommand(playbookFile: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   let prepared;
   try {
-    prepared = await prepareRun({
-      playbookFile,
-      inventorySources: options.inventory,
-      extraVarArgs: options.extraVars,
-      tags: options.tags,
-      skipTags: options.skipTags,
-      withNeeds: options.withNeeds,
-      limit: options.limit,
-      modulesDirs: options.modules,
-      cwd: process.cwd(),
-    });
+    prepared = await prepareSelection(playbookFile, options);
   } catch (error) {
     return reportInputError(error, io);
   }

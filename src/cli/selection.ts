@@ -1,0 +1,27 @@
+import { prepareRun, type PreparedRun } from '../run/prepare.ts';
+
+/** What `run` and `graph` share: which playbook, inventory and vars, and which part of it. */
+export interface SelectionOptions {
+  inventory: string[];
+  extraVars: string[];
+  tags?: string[];
+  skipTags?: string[];
+  withNeeds?: boolean;
+  limit?: string;
+  modules: string[];
+}
+
+/** Reads and checks everything the selection names; bad input raises before any host is contacted. */
+export function prepareSelection(playbookFile: string, options: SelectionOptions): Promise<PreparedRun> {
+  return prepareRun({
+    playbookFile,
+    inventorySources: options.inventory,
+    extraVarArgs: options.extraVars,
+    tags: options.tags,
+    skipTags: options.skipTags,
+    withNeeds: options.withNeeds,
+    limit: options.limit,
+    modulesDirs: options.modules,
+    cwd: process.cwd(),
+  });
+}
