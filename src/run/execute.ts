@@ -1,5 +1,4 @@
-import type { Connection } from '../connect/connection.ts';
-import { openConnection } from '../connect/open.ts';
+import { ConnectionPool } from '../connect/open.ts';
 import { connectionSpecFor } from '../inventory/connection-spec.ts';
 import type { InventoryHost } from '../inventory/types.ts';
 import { exitCodeFor } from '../report/recap.ts';
@@ -43,7 +42,11 @@ function implicitLocalhost(name: string): InventoryHost {
 export async function executeRun(prepared: PreparedRun, options: ExecuteOptions): Promise<RunResult> {
   const started = Date.now();
   const collector = new RecapCollector(maskingSink(options.sink, prepared.masker));
-  const connections = new Map<string, Promise<Connection>>();
+  const pool = new ConnectionPool({
+    knownHostsFile: options.knownHostsFile,
+    hostKeyChecking: options.hostKeyChecking,
+    connectTimeoutMs: options.connectTimeoutMs,
+  });
   const run: RunContext = {
     inventory: prepared.inventory,
     extraVars: prepared.extraVars,
@@ -60,17 +63,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     applied: [],
     unreachable: new Map(),
     connect(hostName) {
-      const existing = connections.get(hostName);
-      if (existing) return existing;
-      const host = prepared.inventory.hosts.get(hostName) ?? implicitLocalhost(hostName);
-      const conn = openConnection(hostName, connectionSpecFor(host), {
-        knownHostsFile: options.knownHostsFile,
-        hostKeyChecking: options.hostKeyChecking,
-        connectTimeoutMs: options.connectTimeoutMs,
-      });
-      const pending = conn.connect().then(() => conn);
-      connections.set(hostName, pending);
-      return pending;
+      return pool.connected(hostName, connectionSpecFor(prepared.inventory.hosts.get(hostName) ?? implicitLocalhost(hostName)));
     },
   };
 
@@ -113,9 +106,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
       }
     }
   } finally {
-    await Promise.all(
-      [...connections.values()].map((pending) => pending.then((conn) => conn.close()).catch(() => undefined)),
-    );
+    await pool.closeAll();
   }
   const aborted = options.signal.aborted;
   let exitCode = exitCodeFor(collector.recap);
