@@ -46,10 +46,11 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
     const { task } = node;
     const ref = nodeRef(graph, node);
     const started = Date.now();
-    const after = [...new Set(dependencies.flatMap((dep) => [
-      ...(run.pendingAfter.get(dep.id) ?? []),
-      ...(run.checkMode && run.changedNodes.has(dep.id) ? [dep.id] : []),
-    ]))];
+    // The nearest planned changes upstream: a planned dependency itself, or what an unchanged
+    // dependency was itself waiting on.
+    const after = run.checkMode
+      ? [...new Set(dependencies.flatMap((dep) => (run.changedNodes.has(dep.id) ? [dep.id] : (run.pendingAfter.get(dep.id) ?? []))))]
+      : [];
     if (run.checkMode) run.pendingAfter.set(node.id, after);
     run.sink.emit({ type: 'node-start', node: ref });
 

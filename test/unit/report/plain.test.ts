@@ -79,4 +79,24 @@ describe('PlainReporter', () => {
     expect(stripAnsi(colored)).toBe(await render(applyRun));
     expect(await render(applyRun)).not.toContain('\u001b[');
   });
+
+  it('prints the --check plan per host in graph order, not interleaved', async () => {
+    const a = (task: string, host: string) => ({ nodeId: `${task}@${host}`, playIndex: 0, taskId: task, taskName: task, module: 'core.file', host });
+    const events: RunEvent[] = [
+      { type: 'run-start', playbook: 'p.yaml', checkMode: true, hosts: ['s1', 's2'], nodes: 4 },
+      { type: 'play-start', playIndex: 0, name: 'p', hosts: ['s1', 's2'] },
+      { type: 'node-end', node: a('one', 's2'), status: 'changed', planned: true, durationMs: 1 },
+      { type: 'node-end', node: a('one', 's1'), status: 'ok', durationMs: 1 },
+      { type: 'node-end', node: a('two', 's2'), status: 'changed', planned: true, after: ['one@s2'], durationMs: 1 },
+      { type: 'node-end', node: a('two', 's1'), status: 'changed', planned: true, durationMs: 1 },
+      { type: 'run-end', recap: {}, exitCode: 0, aborted: false, durationMs: 5 },
+    ];
+    const lines = (await render(events)).split('\n').filter((line) => line.startsWith('['));
+    expect(lines).toEqual([
+      '[s1] ok: one',
+      '[s1] would change: two',
+      '[s2] would change: one',
+      '[s2] would run (after: one@s2): two',
+    ]);
+  });
 });
