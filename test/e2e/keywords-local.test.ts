@@ -83,6 +83,24 @@ describe('task keywords over the local connection', () => {
   });
 });
 
+describe('several plays', () => {
+  it('run in order, import_playbook splices plays in, a failed host sits out later plays', async () => {
+    const hosts = path.join(dir, 'two.ini');
+    await writeFile(hosts, 'a ansible_connection=local\nb ansible_connection=local\n');
+    const work = path.join(dir, 'plays');
+    const run = await playgraph(['run', 'test/fixtures/e2e/site.yaml', '-i', hosts, '--output', 'json', '-e', `work_dir=${work}`]);
+    expect(run.code).toBe(2);
+    const plays = run.events.flatMap((event) => (event.type === 'play-start' ? [event.name] : []));
+    expect(plays).toEqual(['basics', 'second play', 'third play']);
+    const report = statuses(run);
+    expect(report['fails-on-a@a']).toBe('failed');
+    expect(report['fails-on-a@b']).toBe('changed');
+    expect(report['after-plays@a']).toBe('blocked');
+    expect(report['after-plays@b']).toBe('changed');
+    expect(existsSync(path.join(work, 'a-third'))).toBe(false);
+  });
+});
+
 async function psList(): Promise<string> {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve) => execFile('ps', ['-eo', 'args'], (_error, stdout) => resolve(stdout)));
