@@ -9,6 +9,7 @@ import type { NodeRef, NodeStatus } from './events.ts';
 import { renderParams } from './render-params.ts';
 import { explainUndefined, hostVarsFor, type HostVars } from './host-vars.ts';
 import type { RunContext } from './run-context.ts';
+import { secretsFromVars } from './secrets.ts';
 import type { NodeOutcome } from './scheduler.ts';
 import { createTaskContext } from './task-context.ts';
 
@@ -82,6 +83,8 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
     try {
       hostVars = hostVarsFor(run, graph.play, graph.hosts, node.host, task);
       const vars = hostVars.vars;
+      // A secret may only now have its value: `redis_password: "{{ lookup('env', 'X') }}"`.
+      for (const secret of secretsFromVars(vars)) run.masker.add(secret);
       if (task.delegateTo) targetHost = String(renderValue(task.delegateTo, vars, task.keyPositions['delegate_to']));
       const unreachable = run.unreachable.get(targetHost);
       if (unreachable !== undefined) return finish('unreachable', { message: unreachable });
