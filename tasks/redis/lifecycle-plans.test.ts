@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planReset, type ResetCandidate } from './lib/reset-nodes.ts';
 import { pairKey, restartOrder, restartPending, type RestartNode, type RestartProbe } from './lib/restart-order.ts';
 import { withRunLock } from './lib/run-lock.ts';
+import { parseConfigAge, runsOldConfig } from './lib/config-age.ts';
 import { planStart, type NodeRuntime } from './start.ts';
 import { resolveTopology } from './topology.ts';
 
@@ -124,12 +125,67 @@ describe('planStart', () => {
     const runtime = new Map([['h:7300', up('/srv/7300.conf')], ['h:7400', down]]);
     expect(planStart(nodes, runtime, false)).toEqual({ start: ['h:7400'], restart: [], running: ['h:7300'] });
   });
-  it('restarts the running ones in restart mode, replicas first', () => {
-    const runtime = new Map([['h:7300', up('/srv/7300.conf')], ['h:7400', up('/srv/7400.conf')]]);
+  // A handler after a config change: restart only what runs an older config than its file.
+  const aged = (configFile: string, configChangedAt: number, startedAt: number | undefined): NodeRuntime => ({
+    state: 'up',
+    configFile,
+    pid: 42,
+    probe,
+    age: startedAt === undefined ? { unknown: 'no pidfile' } : { configChangedAt, startedAt },
+  });
+  it('restarts, replicas first, the nodes that started before their config last changed', () => {
+    const runtime = new Map([
+      ['h:7300', aged('/srv/7300.conf', 1700000100.5, 1700000000.25)],
+      ['h:7400', aged('/srv/7400.conf', 1700000100.5, 1700000000.25)],
+    ]);
+    expect(planStart(nodes, runtime, true)).toEqual({ start: [], restart: ['h:7400', 'h:7300'], running: [] });
+  });
+  it('leaves nodes started after their config changed (the first run, just started by start)', () => {
+    const runtime = new Map([
+      ['h:7300', aged('/srv/7300.conf', 1700000000.248, 1700000000.772)],
+      ['h:7400', aged('/srv/7400.conf', 1700000000.25, 1700000000.256)],
+    ]);
+    expect(planStart(nodes, runtime, true)).toEqual({ start: [], restart: [], running: ['h:7400', 'h:7300'] });
+  });
+  it('restarts only the node whose file changed since it started', () => {
+    const runtime = new Map([
+      ['h:7300', aged('/srv/7300.conf', 1700000000.248, 1700000000.772)],
+      ['h:7400', aged('/srv/7400.conf', 1700000500.1, 1700000000.256)],
+    ]);
+    expect(planStart(nodes, runtime, true)).toEqual({ start: [], restart: ['h:7400'], running: ['h:7300'] });
+  });
+  it('restarts when it cannot tell: same timestamp tick, or no pidfile of that process', () => {
+    const runtime = new Map([
+      ['h:7300', aged('/srv/7300.conf', 1700000000.248, 1700000000.248)],
+      ['h:7400', aged('/srv/7400.conf', 1700000000.248, undefined)],
+    ]);
     expect(planStart(nodes, runtime, true).restart).toEqual(['h:7400', 'h:7300']);
+  });
+  it('starts a stopped node in restart mode instead of restarting it', () => {
+    const runtime = new Map([['h:7300', aged('/srv/7300.conf', 1700000100, 1700000000)], ['h:7400', down]]);
+    expect(planStart(nodes, runtime, true)).toEqual({ start: ['h:7400'], restart: ['h:7300'], running: [] });
   });
   it('refuses a port served from another config', () => {
     const runtime = new Map([['h:7300', up('/etc/redis/redis.conf')], ['h:7400', down]]);
     expect(() => planStart(nodes, runtime, false)).toThrow(/port 7300 is served by a redis-server started from \/etc\/redis\/redis.conf/);
+  });
+});
+
+describe('config age from stat and the pidfile', () => {
+  const stat = '1795583392.242464709\n1795583392.772993131\n';
+  it('reads the config and pidfile mtimes when the pidfile is the running process\'s', () => {
+    const age = parseConfigAge(stat, 0, '2247\n', 2247);
+    expect(age).toEqual({ configChangedAt: 1795583392.242464709, startedAt: 1795583392.772993131 });
+    expect(runsOldConfig(age)).toBe(false);
+  });
+  it('a config rewritten after the start is newer', () => {
+    expect(runsOldConfig(parseConfigAge('1795583500.000000001\n1795583392.772993131\n', 0, '2247', 2247))).toBe(true);
+  });
+  it('is unknown (restart) for a stale pidfile, a missing one, or a stat that failed', () => {
+    expect(parseConfigAge(stat, 0, '1999\n', 2247).unknown).toBe('pidfile names pid 1999, not 2247');
+    expect(parseConfigAge(stat, 0, null, 2247).unknown).toBe('no pidfile');
+    expect(parseConfigAge('1795583392.242464709\n', 1, '2247', 2247).unknown).toMatch(/exit 1/);
+    expect(parseConfigAge('1795583392.%9Y\n1795583392.%9Y\n', 0, '2247', 2247).unknown).toMatch(/both mtimes/);
+    expect(runsOldConfig({ unknown: 'no pidfile' })).toBe(true);
   });
 });

@@ -1,13 +1,16 @@
 // redis.start: start each node of this host from its config (`<base_dir>/<port>.conf`, redis.config's
 // layout) unless a redis-server already runs from that config, and wait until it answers PING.
-// `restart: true` (a handler after a config change) restarts the nodes one at a time, never a
-// master and its replica together, waiting for each to be back in its cluster before the next.
+// `restart: true` (a handler after a config change) restarts the nodes that run an older config
+// than their file (started before it last changed), one at a time, never a master and its replica
+// together, waiting for each to be back in its cluster before the next. A node `start` has just
+// started from the new file is left alone: the first run restarts nothing.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CommandError, ConnectError, TaskError } from '../../src/errors.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 import { nodeLayout } from './config-layout.ts';
 import { callText, closeClient, openNodeClient, RedisAuthError } from './lib/client.ts';
+import { readConfigAge, runsOldConfig, type ConfigAge } from './lib/config-age.ts';
 import { pollUntil, resolvePassword } from './lib/cluster-session.ts';
 import { parseClusterInfo, parseInfo } from './lib/info.ts';
 import { pairKey, restartOrder, restartPending, type RestartNode, type RestartProbe } from './lib/restart-order.ts';
@@ -21,17 +24,21 @@ const params = z.object({
   password: z.string().optional().describe('Redis password (default: host variable redis_password); sent with AUTH only'),
   allow_same_host: z.boolean().default(false).describe('As redis.config, when resolving the topology'),
   local_address: z.string().default('127.0.0.1').describe('Address the nodes answer on from their own host'),
-  restart: z.boolean().default(false).describe('Restart running nodes (handler after a config change), one at a time'),
+  restart: z
+    .boolean()
+    .default(false)
+    .describe('Restart running nodes that started before their config file last changed (handler after a config change), one at a time'),
   timeout: z.number().positive().default(60).describe('Seconds to wait for each node to answer (and rejoin, on restart)'),
 });
 type StartParams = z.infer<typeof params>;
 
 export type NodeRuntime =
   | { state: 'down'; reason: string }
-  | { state: 'up'; configFile: string; pid: number; probe: RestartProbe };
+  | { state: 'up'; configFile: string; pid: number; probe: RestartProbe; age?: ConfigAge };
 
 interface HostNode extends RestartNode {
   configFile: string;
+  pidfile: string;
 }
 
 export interface StartPlan {
@@ -40,15 +47,19 @@ export interface StartPlan {
   running: string[];
 }
 
-/** From each node's runtime: which to start, which already run from their config; a port held by another config is an error. */
-export function planStart(nodes: readonly HostNode[], runtime: ReadonlyMap<string, NodeRuntime>, restart: boolean): StartPlan {
+/**
+ * From each node's runtime: which to start, which already run from their config, and in restart
+ * mode which run an older config than their file (`age`, read only in restart mode); a port held
+ * by another config is an error.
+ */
+export function planStart(nodes: readonly (RestartNode & { configFile: string })[], runtime: ReadonlyMap<string, NodeRuntime>, restart: boolean): StartPlan {
   const plan: StartPlan = { start: [], restart: [], running: [] };
   for (const node of restartOrder(nodes)) {
     const now = runtime.get(node.ref)!;
     if (now.state === 'down') plan.start.push(node.ref);
     else if (now.configFile !== node.configFile) {
       throw new TaskError(`${node.ref}: port ${node.port} is served by a redis-server started from ${now.configFile || 'no config file'}, not ${node.configFile}`);
-    } else if (restart) plan.restart.push(node.ref);
+    } else if (restart && runsOldConfig(now.age ?? {})) plan.restart.push(node.ref);
     else plan.running.push(node.ref);
   }
   return plan;
@@ -60,7 +71,10 @@ function hostNodes(ctx: TaskContext, p: StartParams): HostNode[] {
   const known = new Set(mine.map((n) => n.port));
   // Ports asked for that the topology does not list still start, as lone masters.
   const extra = (p.ports ?? []).filter((port) => !known.has(port)).map((port) => ({ ref: `${ctx.host.name}:${port}`, port, role: 'master' as const }));
-  return [...mine, ...extra].map((n) => ({ ...n, configFile: nodeLayout(ctx.host.name, p.base_dir, n.port).configFile }));
+  return [...mine, ...extra].map((n) => {
+    const { configFile, pidfile } = nodeLayout(ctx.host.name, p.base_dir, n.port);
+    return { ...n, configFile, pidfile };
+  });
 }
 
 async function openLocal(ctx: TaskContext, p: StartParams, node: HostNode, password?: string): Promise<Redis> {
@@ -136,9 +150,18 @@ export const taskModule = defineModule({
     const nodes = hostNodes(ctx, p);
     if (nodes.length === 0) return { status: 'ok', reason: 'no redis node on this host' };
     const runtime = new Map<string, NodeRuntime>();
-    for (const node of nodes) runtime.set(node.ref, await readRuntime(ctx, p, node, password));
+    for (const node of nodes) {
+      const now = await readRuntime(ctx, p, node, password);
+      if (p.restart && now.state === 'up' && now.configFile === node.configFile) {
+        now.age = await readConfigAge(ctx.conn, node, now.pid, { become: ctx.become, signal: ctx.signal });
+      }
+      runtime.set(node.ref, now);
+    }
     const plan = planStart(nodes, runtime, p.restart);
-    if (plan.start.length === 0 && plan.restart.length === 0) return { status: 'ok', reason: `running: ${plan.running.join(', ')}` };
+    if (plan.start.length === 0 && plan.restart.length === 0) {
+      const since = p.restart ? ' (each started after its config last changed)' : '';
+      return { status: 'ok', reason: `running: ${plan.running.join(', ')}${since}` };
+    }
     const parts = [];
     if (plan.start.length > 0) parts.push(`start ${plan.start.join(', ')}`);
     if (plan.restart.length > 0) parts.push(`restart ${plan.restart.join(', ')} one at a time`);
