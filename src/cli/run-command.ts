@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createReporter } from '../report/create.ts';
 import { executeRun } from '../run/execute.ts';
 import { reportInputError, type CliIo } from './io.ts';
@@ -26,6 +27,9 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
 
   const reporter = createReporter(options.output, { stream: io.stdout, diff: Boolean(options.diff), verbose: options.verbose });
   const controller = new AbortController();
+  // Every in-flight command listens for the abort (up to --forks at once, 50 by default); Node's
+  // default cap of 10 would print a false "memory leak" warning on any run of more than 10 hosts.
+  setMaxListeners(0, controller.signal);
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
