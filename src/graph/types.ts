@@ -22,6 +22,8 @@ export interface PlayGraph {
   playIndex: number;
   play: Play;
   hosts: string[];
+  /** Every host the play's pattern matched, before --limit (defaults to `hosts`). */
+  patternHosts?: string[];
   nodes: Map<string, GraphNode>;
   edges: [string, string][];
 }

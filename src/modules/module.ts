@@ -57,8 +57,9 @@ export interface TaskContext {
   /** Shared across every node of the run, keyed by the module's own names (e.g. redis node ids). */
   runState: Map<string, unknown>;
   /**
-   * The play's hosts with their variables (templated), in inventory order. run_once modules
-   * (redis.meet, ...) act on every host of the play from the one node they run on.
+   * The play's hosts with their variables (templated), in inventory order: every host its pattern
+   * matches, also those --limit leaves out (a rerun limited to one server still has the whole
+   * cluster's layout). run_once modules (redis.meet, ...) act on them from the one node they run on.
    */
   play: { hosts: { name: string; vars: Vars }[] };
   /** The run's shared connection to another host of the inventory (connected on first use). */

@@ -59,12 +59,12 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
   let matchedAny = false;
   for (const [playIndex, play] of playbook.plays.entries()) {
     for (const secret of secretsFromVars(play.vars)) masker.add(secret);
-    let hosts = selectHosts(inventory, play.hosts, play.position);
-    if (options.limit) hosts = applyLimit(inventory, hosts, options.limit);
+    const patternHosts = selectHosts(inventory, play.hosts, play.position);
+    const hosts = options.limit ? applyLimit(inventory, patternHosts, options.limit) : patternHosts;
     if (hosts.length === 0) continue; // Ansible: "skipping: no hosts matched" for a limited play
     matchedAny = true;
     const selected = selectTasks(play.tasks, { tags: options.tags, skipTags: options.skipTags });
-    const graph = buildPlayGraph(playIndex, play, hosts, { selected, withNeeds: options.withNeeds });
+    const graph = { ...buildPlayGraph(playIndex, play, hosts, { selected, withNeeds: options.withNeeds }), patternHosts };
     await checkTasks(registry, inventory, extraVars, graph);
     graphs.push(graph);
   }

@@ -43,7 +43,7 @@ export function createTaskContext(input: TaskContextInput): TaskContext {
     runState: run.runState,
     // Computed on first use: only run_once cluster modules need every host's variables.
     get play() {
-      playHosts ??= graph.hosts.map((name) => ({ name, vars: hostVarsFor(run, graph.play, graph.hosts, name).vars }));
+      playHosts ??= (graph.patternHosts ?? graph.hosts).map((name) => ({ name, vars: hostVarsFor(run, graph.play, graph.hosts, name).vars }));
       return { hosts: playHosts };
     },
     connectionFor: (hostName) => run.connect(hostName),
