@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { RunEvent } from '../../../src/run/events.ts';
 
@@ -13,6 +13,23 @@ export interface PlaygraphRun {
   events: RunEvent[];
 }
 
+/** CLIs started by tests and still running: a test that timed out must not leave one behind. */
+const running = new Set<ChildProcess>();
+
+/** Stops every CLI a test started that is still running (SIGTERM: it aborts and prints its recap). */
+export async function stopStrayRuns(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+          child.once('close', () => (clearTimeout(kill), resolve()));
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
 /** Runs the real CLI (bin/playgraph.js) as a user would, in its own process. */
 export function playgraph(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<PlaygraphRun> {
   return new Promise((resolve, reject) => {
@@ -21,12 +38,14 @@ export function playgraph(args: string[], options: { cwd?: string; env?: NodeJS.
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
+      running.delete(child);
       const events = args.includes('json')
         ? stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as RunEvent)
         : [];
