@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type { ExecResult } from '../connect/connection.ts';
+import type { Command, ExecResult } from '../connect/connection.ts';
+import { CommandError } from '../errors.ts';
+import type { ApplyResult, TaskContext } from './module.ts';
 
 // Shared by the command and shell modules: splitting a `cmd` string the way Python's shlex does
 // (Ansible's command module uses it), `creates`/`removes` guards, and the registered result.
@@ -97,4 +99,25 @@ export function commandResult(result: ExecResult, cmd: string | string[]): Recor
 export function stdinBytes(stdin: string | undefined, addNewline: boolean): string | undefined {
   if (stdin === undefined) return undefined;
   return addNewline ? `${stdin}\n` : stdin;
+}
+
+export interface RunParams {
+  chdir?: string;
+  stdin?: string;
+  stdin_add_newline: boolean;
+}
+
+/**
+ * The apply of `command` and `shell`: run it, fail the task with CommandError on a non-zero
+ * exit, register Ansible's result fields (`cmd` as the user wrote it).
+ */
+export async function runUserCommand(ctx: TaskContext, params: RunParams, command: Command, shown: string | string[]): Promise<ApplyResult> {
+  const result = await ctx.conn.exec(command, {
+    cwd: params.chdir,
+    stdin: stdinBytes(params.stdin, params.stdin_add_newline),
+    become: ctx.become,
+    signal: ctx.signal,
+  });
+  if (result.code !== 0) throw new CommandError(ctx.conn.hostName, result.commandLine, result.code, result.stderr);
+  return { changed: true, result: commandResult(result, shown) };
 }

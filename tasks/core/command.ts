@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { quoteCommand } from '../../src/connect/quote.ts';
-import { CommandError } from '../../src/errors.ts';
-import { checkGuards, commandResult, splitCommandLine, stdinBytes } from '../../src/modules/command-line.ts';
+import { checkGuards, runUserCommand, splitCommandLine } from '../../src/modules/command-line.ts';
 import { defineModule } from '../../src/modules/module.ts';
 
 // Runs a program with arguments, no shell: pipes, redirects and `$VARS` are passed literally.
@@ -49,14 +48,5 @@ export const taskModule = defineModule<CommandParams, { argv: string[] }>({
     return { status: 'change', description: `run ${quoteCommand(argv)}`, state: { argv } };
   },
 
-  async apply(ctx, params, { argv }) {
-    const result = await ctx.conn.exec(argv, {
-      cwd: params.chdir,
-      stdin: stdinBytes(params.stdin, params.stdin_add_newline),
-      become: ctx.become,
-      signal: ctx.signal,
-    });
-    if (result.code !== 0) throw new CommandError(ctx.conn.hostName, result.commandLine, result.code, result.stderr);
-    return { changed: true, result: commandResult(result, argv) };
-  },
+  apply: (ctx, params, { argv }) => runUserCommand(ctx, params, argv, argv),
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Command } from '../../src/connect/connection.ts';
-import { CommandError } from '../../src/errors.ts';
-import { checkGuards, commandResult, stdinBytes } from '../../src/modules/command-line.ts';
+import { checkGuards, runUserCommand } from '../../src/modules/command-line.ts';
 import { defineModule } from '../../src/modules/module.ts';
 
 // Runs a shell script: the one place a user's text reaches a shell as written.
@@ -36,14 +35,5 @@ export const taskModule = defineModule<ShellParams, { command: Command }>({
     return { status: 'change', description: `run shell: ${firstLine}${more}`, state: { command: shellCommand(params) } };
   },
 
-  async apply(ctx, params, { command }) {
-    const result = await ctx.conn.exec(command, {
-      cwd: params.chdir,
-      stdin: stdinBytes(params.stdin, params.stdin_add_newline),
-      become: ctx.become,
-      signal: ctx.signal,
-    });
-    if (result.code !== 0) throw new CommandError(ctx.conn.hostName, result.commandLine, result.code, result.stderr);
-    return { changed: true, result: commandResult(result, params.cmd) };
-  },
+  apply: (ctx, params, { command }) => runUserCommand(ctx, params, command, params.cmd),
 });
