@@ -27,10 +27,6 @@ export function nodeRef(graph: PlayGraph, node: GraphNode): NodeRef {
   };
 }
 
-function modulePosition(node: GraphNode) {
-  return moduleKeyPosition(node.task);
-}
-
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -95,7 +91,7 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
           return finish('skipped', { message: `condition false: ${condition}` });
         }
       }
-      const module = await run.registry.get(task.module, modulePosition(node));
+      const module = await run.registry.get(task.module, moduleKeyPosition(node.task));
       const items = loopItems(node, vars);
       const results: ItemResult[] = [];
       for (const item of items) {
@@ -122,12 +118,11 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
     } catch (raw) {
       const error = hostVars ? explainUndefined(raw, hostVars) : raw;
       const message = (error as Error).message ?? String(error);
+      const lostHost = error instanceof ConnectError && (await hostUnreachable(run, targetHost));
       // In --check, a task whose input comes from an earlier planned change cannot be planned
       // yet: say it would run after that change, rather than report a failure that would not happen.
-      if (run.checkMode && after.length > 0 && !(error instanceof ConnectError && (await hostUnreachable(run, targetHost)))) {
-        return finish('changed', { planned: true, after });
-      }
-      if (error instanceof ConnectError && (await hostUnreachable(run, targetHost))) {
+      if (run.checkMode && after.length > 0 && !lostHost) return finish('changed', { planned: true, after });
+      if (lostHost) {
         run.unreachable.set(targetHost, message);
         return finish('unreachable', { message });
       }
@@ -173,7 +168,7 @@ function withoutInternals(result: ItemResult): Vars {
 
 async function runItem(run: RunContext, graph: PlayGraph, node: GraphNode, ref: NodeRef, module: TaskModule, vars: Vars, targetHost: string): Promise<ItemResult> {
   const { task } = node;
-  const position = modulePosition(node);
+  const position = moduleKeyPosition(node.task);
   const params = validateParams(module, renderParams(task.params, vars, position), position);
   const conn = await run.connect(targetHost);
   const become = Boolean(task.become ?? graph.play.become ?? vars['ansible_become'] ?? false);
