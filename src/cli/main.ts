@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { PlaygraphError, InputError } from '../errors.ts';
 import { runCommand } from './run-command.ts';
@@ -29,6 +30,7 @@ function collectList(value: string, previous: string[] | undefined): string[] {
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('playgraph')
     .description('Agentless orchestration: typed task modules run as a dependency graph across an inventory')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError();
@@ -61,6 +63,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--json', 'as JSON')
     .action(async (options) => setExit(await modulesCommand(options, io)));
   return program;
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 function positiveInt(value: string, flag: string): number {
