@@ -1,11 +1,12 @@
 // redis.reset: the guide's reset (FLUSHALL, then CLUSTER RESET) on every planned node (scope: all,
 // for playbooks/cluster-reset.yaml) or on the nodes this run brought into the cluster (scope: run,
 // for a play's rollback). A node that held keys before the run is refused by name unless force.
+// A node that cannot be reached does not stop the others: they are reset, and the task then fails
+// naming it (and, with scope: all, naming the refused ones).
 import { z } from 'zod';
-import { TaskError } from '../../src/errors.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 import { clusterParams, withCluster } from './lib/cluster-session.ts';
-import { planReset, refusalMessage, resetCandidate, resetNode, type ResetPlan } from './lib/reset-nodes.ts';
+import { planReset, refusalMessage, resetCandidate, ResetIncompleteError, resetFailure, resetReachable, type ResetPlan } from './lib/reset-nodes.ts';
 import { broughtIn } from './lib/run-records.ts';
 import { topologyFromPlay } from './topology.ts';
 
@@ -22,22 +23,30 @@ function targets(ctx: TaskContext, p: ResetParams): string[] {
   return p.scope === 'all' ? topologyFromPlay(ctx.play.hosts, { allowSameHost: p.allow_same_host }).nodes.map((n) => n.ref) : broughtIn(ctx);
 }
 
-async function plan(ctx: TaskContext, p: ResetParams, refs: string[]): Promise<ResetPlan> {
+type CheckedPlan = ResetPlan & { unreachable: string[] };
+
+async function plan(ctx: TaskContext, p: ResetParams, refs: string[]): Promise<CheckedPlan> {
   return withCluster(
     ctx,
     p,
     async (session) => {
       const facts = await session.readFacts();
-      return planReset(refs.map((ref) => resetCandidate(ctx, facts.get(ref)!)), p.force);
+      const reached = refs.filter((ref) => facts.has(ref));
+      return {
+        ...planReset(reached.map((ref) => resetCandidate(ctx, facts.get(ref)!)), p.force),
+        unreachable: refs.filter((ref) => !facts.has(ref)),
+      };
     },
     refs,
+    true,
   );
 }
 
-function describe(p: ResetPlan): string {
+function describe(p: CheckedPlan): string {
   const parts = [];
   if (p.reset.length > 0) parts.push(`flush and cluster reset ${p.reset.map((r) => r.ref).join(', ')}`);
   if (p.refused.length > 0) parts.push(refusalMessage(p.refused));
+  if (p.unreachable.length > 0) parts.push(`unreachable: ${p.unreachable.join(', ')}`);
   return parts.join('; ');
 }
 
@@ -49,31 +58,17 @@ export const taskModule = defineModule({
     const refs = targets(ctx, p);
     if (refs.length === 0) return { status: 'ok', reason: 'this run brought no node into the cluster' };
     const planned = await plan(ctx, p, refs);
-    if (planned.reset.length === 0 && planned.refused.length === 0) return { status: 'ok', reason: 'every node alone and empty' };
+    if (planned.reset.length === 0 && planned.refused.length === 0 && planned.unreachable.length === 0) return { status: 'ok', reason: 'every node alone and empty' };
     return { status: 'change', description: describe(planned), state: planned };
   },
   async apply(ctx, p) {
-    const refs = targets(ctx, p);
-    return withCluster(
-      ctx,
-      p,
-      async (session) => {
-        const facts = await session.readFacts();
-        const planned = planReset(refs.map((ref) => resetCandidate(ctx, facts.get(ref)!)), p.force);
-        for (const { ref, replica } of planned.reset) {
-          ctx.log.info(`${ref}: FLUSHALL + CLUSTER RESET`);
-          await resetNode(session.client(ref), replica);
-        }
-        const refused = planned.refused.map((r) => r.ref);
-        if (refused.length > 0) {
-          ctx.log.warn(refusalMessage(planned.refused));
-          if (p.scope === 'all') {
-            throw new TaskError(`${refusalMessage(planned.refused)} (rerun with force=true to flush them)`);
-          }
-        }
-        return { changed: planned.reset.length > 0, result: { reset: planned.reset.map((r) => r.ref), refused } };
-      },
-      refs,
-    );
+    const outcome = await resetReachable(ctx, p, targets(ctx, p), { force: p.force });
+    // Thrown only now, after every reachable node was reset: the run fails, naming the rest.
+    const failure = resetFailure(outcome, p.scope === 'all');
+    if (failure) throw new ResetIncompleteError(failure, outcome);
+    return {
+      changed: outcome.reset.length > 0,
+      result: { reset: outcome.reset, refused: outcome.refused.map((r) => r.ref), forgotten: outcome.forgotten },
+    };
   },
 });

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { TaskContext } from '../../../src/modules/module.ts';
 import { topologyFromPlay, type Topology, type TopologyNode } from '../topology.ts';
-import { closeClient, openNodeClient, type ClientOptions } from './client.ts';
+import { closeClient, openNodeClient, RedisAuthError, type ClientOptions } from './client.ts';
 import { readNodeFacts, type NodeFacts } from './node-facts.ts';
 import { recordKeysBefore } from './run-records.ts';
 
@@ -42,31 +42,52 @@ export function resolvePassword(ctx: TaskContext, explicit: string | undefined):
 export interface ClusterSession {
   topology: Topology;
   clients: Map<string, Redis>;
+  /** With skipUnreachable: the nodes that could not be opened or read, with why; empty otherwise. */
+  unreachable: Map<string, string>;
   client(ref: string): Redis;
   /** Facts of every opened node, read now; also records each node's first-seen key count. */
   readFacts(): Promise<Map<string, NodeFacts>>;
   close(): Promise<void>;
 }
 
-/** Opens a client to every planned node, or to the `only` ones (rollback reaches just what it resets). */
-export async function openCluster(ctx: TaskContext, params: ClusterParams, only?: readonly string[]): Promise<ClusterSession> {
+/**
+ * Opens a client to every planned node, or to the `only` ones (rollback reaches just what it resets).
+ * With skipUnreachable (reset: do what can be done, then name the rest) a node that cannot be
+ * reached is left out and listed in `unreachable` instead of failing the session; a refused
+ * password still fails it, since every other node would refuse it too.
+ */
+export async function openCluster(
+  ctx: TaskContext,
+  params: ClusterParams,
+  only?: readonly string[],
+  skipUnreachable = false,
+): Promise<ClusterSession> {
   const topology = topologyFromPlay(ctx.play.hosts, { allowSameHost: params.allow_same_host });
   const nodes = only ? topology.nodes.filter((n) => only.includes(n.ref)) : topology.nodes;
   const password = resolvePassword(ctx, params.password);
   const clients = new Map<string, Redis>();
+  const unreachable = new Map<string, string>();
+  const skip = (ref: string, error: unknown): void => {
+    if (!skipUnreachable || error instanceof RedisAuthError) throw error;
+    unreachable.set(ref, error instanceof Error ? error.message : String(error));
+  };
   const close = async () => {
     await Promise.all([...clients.values()].map(closeClient));
   };
   try {
     await Promise.all(
       nodes.map(async (node) => {
-        const options: ClientOptions = { password, timeoutMs: 10_000 };
-        let address = node.address;
-        if (params.connect === 'forward') {
-          options.via = node.host === ctx.host.name ? ctx.conn : await ctx.connectionFor(node.host);
-          address = params.local_address;
+        try {
+          const options: ClientOptions = { password, timeoutMs: 10_000 };
+          let address = node.address;
+          if (params.connect === 'forward') {
+            options.via = node.host === ctx.host.name ? ctx.conn : await ctx.connectionFor(node.host);
+            address = params.local_address;
+          }
+          clients.set(node.ref, await openNodeClient({ ref: node.ref, address, port: node.port }, options));
+        } catch (error) {
+          skip(node.ref, error);
         }
-        clients.set(node.ref, await openNodeClient({ ref: node.ref, address, port: node.port }, options));
       }),
     );
   } catch (error) {
@@ -76,6 +97,7 @@ export async function openCluster(ctx: TaskContext, params: ClusterParams, only?
   return {
     topology,
     clients,
+    unreachable,
     client(ref) {
       const client = clients.get(ref);
       if (!client) throw new Error(`no client for ${ref}`);
@@ -84,9 +106,18 @@ export async function openCluster(ctx: TaskContext, params: ClusterParams, only?
     async readFacts() {
       const facts = new Map<string, NodeFacts>();
       for (const node of nodes) {
-        const f = await readNodeFacts(node.ref, clients.get(node.ref)!);
-        recordKeysBefore(ctx, node.ref, f.keys);
-        facts.set(node.ref, f);
+        const client = clients.get(node.ref);
+        if (!client) continue;
+        try {
+          const f = await readNodeFacts(node.ref, client);
+          recordKeysBefore(ctx, node.ref, f.keys);
+          facts.set(node.ref, f);
+        } catch (error) {
+          // Gone between connect and read (a server killed): skipped like one never reached.
+          skip(node.ref, error);
+          clients.delete(node.ref);
+          await closeClient(client);
+        }
       }
       return facts;
     },
@@ -100,8 +131,9 @@ export async function withCluster<T>(
   params: ClusterParams,
   use: (s: ClusterSession) => Promise<T>,
   only?: readonly string[],
+  skipUnreachable = false,
 ): Promise<T> {
-  const session = await openCluster(ctx, params, only);
+  const session = await openCluster(ctx, params, only, skipUnreachable);
   try {
     return await use(session);
   } finally {

@@ -4,7 +4,9 @@ import type { Redis } from 'ioredis';
 import type { TaskContext } from '../../../src/modules/module.ts';
 import { isReplica } from './cluster-nodes.ts';
 import { callText } from './client.ts';
+import { TaskError } from '../../../src/errors.ts';
 import { withCluster, type ClusterParams } from './cluster-session.ts';
+import { isAlreadyForgotten, planForget } from './forget-plan.ts';
 import { isFresh, type NodeFacts } from './node-facts.ts';
 import { keysBefore } from './run-records.ts';
 
@@ -60,6 +62,107 @@ export async function resetNode(client: Redis, replica: boolean): Promise<void> 
   if (left !== 0) throw new Error(`still holds ${left} keys after FLUSHALL`);
 }
 
+export interface ResetOutcome {
+  reset: string[];
+  refused: ResetPlan['refused'];
+  /** Targets that could not be reached: nothing was done to them. */
+  unreachable: { ref: string; reason: string }[];
+  /** Targets reached whose reset failed halfway. */
+  failed: { ref: string; reason: string }[];
+  /** Remaining nodes told to CLUSTER FORGET the reset ones. */
+  forgotten: { on: string; forget: string[] }[];
+}
+
+/** Why the reset as a whole failed, naming every node; undefined when it did all it was asked. */
+export function resetFailure(outcome: Pick<ResetOutcome, 'unreachable' | 'failed' | 'refused'>, refusedFails: boolean): string | undefined {
+  const parts: string[] = [];
+  if (outcome.unreachable.length > 0) parts.push(`not reset, unreachable: ${outcome.unreachable.map((u) => `${u.ref} (${u.reason})`).join(', ')}`);
+  if (outcome.failed.length > 0) parts.push(`reset failed: ${outcome.failed.map((f) => `${f.ref} (${f.reason})`).join(', ')}`);
+  if (refusedFails && outcome.refused.length > 0) parts.push(`${refusalMessage(outcome.refused)} (rerun with force=true to flush them)`);
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/** The reset did what it could and names what it could not; `outcome` says which nodes were reset. */
+export class ResetIncompleteError extends TaskError {
+  readonly outcome: ResetOutcome;
+  constructor(message: string, outcome: ResetOutcome) {
+    super(message);
+    this.outcome = outcome;
+  }
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Resets every reachable target (replicas first, never one that held keys before the run unless
+ * force), then has every other reachable node CLUSTER FORGET the reset ones. A target that cannot
+ * be reached is named in the outcome, not thrown: the caller fails only after all this is done.
+ */
+export async function resetReachable(
+  ctx: TaskContext,
+  params: ClusterParams,
+  targets: readonly string[],
+  options: { force: boolean; recorded?: Record<string, number> },
+): Promise<ResetOutcome> {
+  // Every planned node is opened, not just the targets: the others must forget the reset ones.
+  return withCluster(
+    ctx,
+    params,
+    async (session) => {
+      const facts = await session.readFacts();
+      const unreachable = targets.filter((ref) => !facts.has(ref)).map((ref) => ({ ref, reason: session.unreachable.get(ref) ?? 'not reached' }));
+      for (const u of unreachable) ctx.log.warn(`${u.ref}: not reset, unreachable: ${u.reason}`);
+      const reachable = targets.filter((ref) => facts.has(ref));
+      const plan = planReset(reachable.map((ref) => resetCandidate(ctx, facts.get(ref)!, options.recorded?.[ref])), options.force);
+      if (plan.refused.length > 0) ctx.log.warn(refusalMessage(plan.refused));
+      const outcome: ResetOutcome = { reset: [], refused: plan.refused, unreachable, failed: [], forgotten: [] };
+      for (const { ref, replica } of plan.reset) {
+        try {
+          await resetNode(session.client(ref), replica);
+          ctx.log.info(`${ref}: flushed and cluster reset`);
+          outcome.reset.push(ref);
+        } catch (error) {
+          ctx.log.warn(`${ref}: reset failed: ${reason(error)}`);
+          outcome.failed.push({ ref, reason: reason(error) });
+        }
+      }
+      await forgetReset(ctx, session.clients, facts, outcome);
+      for (const [ref, why] of session.unreachable) {
+        if (!targets.includes(ref)) ctx.log.warn(`${ref}: unreachable, so not told to forget the reset nodes: ${why}`);
+      }
+      return outcome;
+    },
+    undefined,
+    true,
+  );
+}
+
+/** All remaining nodes at once: the ban list each FORGET sets lasts 60 s on that node only. */
+async function forgetReset(ctx: TaskContext, clients: Map<string, Redis>, facts: Map<string, NodeFacts>, outcome: ResetOutcome): Promise<void> {
+  const left = outcome.reset.map((ref) => ({ ref, id: facts.get(ref)!.id }));
+  const remaining = [...facts.values()].filter((f) => !outcome.reset.includes(f.ref));
+  const plan = planForget(left, remaining);
+  for (const c of plan.cannot) ctx.log.warn(`${c.on}: still lists ${c.left}, its master, which Redis refuses to forget`);
+  await Promise.all(
+    plan.send.map(async ({ on, forget }) => {
+      const done: string[] = [];
+      for (const node of forget) {
+        try {
+          await clients.get(on)!.call('CLUSTER', 'FORGET', node.id);
+          done.push(node.ref);
+        } catch (error) {
+          if (isAlreadyForgotten(error)) done.push(node.ref);
+          else ctx.log.warn(`${on}: CLUSTER FORGET ${node.ref} failed: ${reason(error)}`);
+        }
+      }
+      if (done.length > 0) {
+        ctx.log.info(`${on}: forgot ${done.join(', ')}`);
+        outcome.forgotten.push({ on, forget: done });
+      }
+    }),
+  );
+}
+
 export interface ResetRollbackState {
   nodes: string[];
   keysBefore: Record<string, number>;
@@ -67,30 +170,13 @@ export interface ResetRollbackState {
 
 /**
  * Rollback of meet/addslots/replicate: reset the nodes the run brought into the cluster, never one
- * that held keys before it. Failures are logged per node, not thrown, so the rest still rolls back.
+ * that held keys before it. Each node that could not be reset is logged and the rest still rolls
+ * back; then the rollback fails naming them, so the run says it was only partly undone.
  */
 export async function resetNodes(ctx: TaskContext, params: ClusterParams, state: unknown): Promise<void> {
   const { nodes, keysBefore: recorded } = (state ?? { nodes: [], keysBefore: {} }) as ResetRollbackState;
   if (nodes.length === 0) return;
-  await withCluster(
-    ctx,
-    params,
-    async (session) => {
-      const facts = await session.readFacts();
-      const plan = planReset(
-        nodes.map((ref) => resetCandidate(ctx, facts.get(ref)!, recorded[ref])),
-        false,
-      );
-      if (plan.refused.length > 0) ctx.log.warn(refusalMessage(plan.refused));
-      for (const { ref, replica } of plan.reset) {
-        try {
-          await resetNode(session.client(ref), replica);
-          ctx.log.info(`${ref}: flushed and cluster reset`);
-        } catch (error) {
-          ctx.log.warn(`${ref}: reset failed: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-    },
-    nodes,
-  );
+  const outcome = await resetReachable(ctx, params, nodes, { force: false, recorded });
+  const failure = resetFailure(outcome, false);
+  if (failure) throw new ResetIncompleteError(failure, outcome);
 }
