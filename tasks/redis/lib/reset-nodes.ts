@@ -53,11 +53,17 @@ export function refusalMessage(refused: ResetPlan['refused']): string {
   return `not flushed, held keys before this run: ${refused.map((r) => `${r.ref} (${r.keys} keys)`).join(', ')}`;
 }
 
-/** FLUSHALL + CLUSTER RESET on one node; a replica is reset first, which turns it into an empty master. */
-export async function resetNode(client: Redis, replica: boolean): Promise<void> {
-  if (replica) await client.call('CLUSTER', 'RESET', 'SOFT');
+/**
+ * FLUSHALL + CLUSTER RESET on one node; a replica is reset first, which turns it into an empty
+ * master. HARD (a new node id) for a node the remaining ones are about to CLUSTER FORGET: their
+ * ban list keeps the old id out of gossip for 60 s and survives their own CLUSTER RESET, so with
+ * the old id a cluster formed again within that minute would not converge.
+ */
+export async function resetNode(client: Redis, replica: boolean, hard = false): Promise<void> {
+  const mode = hard ? 'HARD' : 'SOFT';
+  if (replica) await client.call('CLUSTER', 'RESET', mode);
   await client.call('FLUSHALL');
-  if (!replica) await client.call('CLUSTER', 'RESET', 'SOFT');
+  if (!replica) await client.call('CLUSTER', 'RESET', mode);
   const left = Number(await callText(client, 'DBSIZE'));
   if (left !== 0) throw new Error(`still holds ${left} keys after FLUSHALL`);
 }
@@ -116,9 +122,10 @@ export async function resetReachable(
       const plan = planReset(reachable.map((ref) => resetCandidate(ctx, facts.get(ref)!, options.recorded?.[ref])), options.force);
       if (plan.refused.length > 0) ctx.log.warn(refusalMessage(plan.refused));
       const outcome: ResetOutcome = { reset: [], refused: plan.refused, unreachable, failed: [], forgotten: [] };
+      const toForget = forgottenRefs(plan.reset.map((r) => r.ref), facts);
       for (const { ref, replica } of plan.reset) {
         try {
-          await resetNode(session.client(ref), replica);
+          await resetNode(session.client(ref), replica, toForget.has(ref));
           ctx.log.info(`${ref}: flushed and cluster reset`);
           outcome.reset.push(ref);
         } catch (error) {
@@ -135,6 +142,13 @@ export async function resetReachable(
     undefined,
     true,
   );
+}
+
+/** Planned resets that some remaining node lists, so will be told to forget (their reset is HARD). */
+function forgottenRefs(resetRefs: readonly string[], facts: Map<string, NodeFacts>): Set<string> {
+  const left = resetRefs.map((ref) => ({ ref, id: facts.get(ref)!.id }));
+  const remaining = [...facts.values()].filter((f) => !resetRefs.includes(f.ref));
+  return new Set(planForget(left, remaining).send.flatMap((s) => s.forget.map((f) => f.ref)));
 }
 
 /** All remaining nodes at once: the ban list each FORGET sets lasts 60 s on that node only. */
