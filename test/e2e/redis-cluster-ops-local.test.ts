@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connect/local.ts';
-import type { ApplyResult, TaskContext, TaskModule } from '../../src/modules/module.ts';
+import type { TaskContext } from '../../src/modules/module.ts';
 import { taskModule as addslots } from '../../tasks/redis/addslots.ts';
 import { taskModule as config } from '../../tasks/redis/config.ts';
 import { nodeLayout } from '../../tasks/redis/config-layout.ts';
@@ -16,6 +16,7 @@ import { taskModule as reset } from '../../tasks/redis/reset.ts';
 import { taskModule as start } from '../../tasks/redis/start.ts';
 import { taskModule as wait } from '../../tasks/redis/wait.ts';
 import { ensureRedisBinaries } from '../helpers/redis-binaries.ts';
+import { runModule } from '../helpers/run-module.ts';
 import { createTestTaskContext, type TestTaskContext } from '../helpers/task-context.ts';
 
 const BASE = '/tmp/playgraph-redis-ops-e2e';
@@ -33,13 +34,7 @@ function context(): TestTaskContext {
   return createTestTaskContext(new LocalConnection('local'), { vars });
 }
 
-async function run(module: TaskModule, ctx: TaskContext, raw: Record<string, unknown> = {}): Promise<{ status: string; apply?: ApplyResult }> {
-  const params = module.params.parse(raw);
-  const checked = await module.check(ctx, params);
-  if (checked.status === 'ok') return { status: 'ok' };
-  const apply = await module.apply(ctx, params, checked.state);
-  return { status: apply.changed ? 'changed' : 'ok', apply };
-}
+const run = runModule;
 
 const common = { allow_same_host: true, timeout: 30 };
 const startParams = () => ({ ...common, base_dir: BASE, prefix });
@@ -152,10 +147,14 @@ describe('redis cluster tasks on six local nodes', () => {
     expect(state.nodes).toHaveLength(6);
     // Pretend 7302 held keys before the run: rollback must leave it alone and say so.
     state.keysBefore['local:7302'] = 5;
+    const kept = await client(7302);
+    const keptId = String(await kept.call('CLUSTER', 'MYID'));
     await meet.rollback!(firstSeen, meet.params.parse(common), state);
     expect(firstSeen.logged.some((l) => l.startsWith('warn: ') && l.includes('local:7302 (5 keys)'))).toBe(true);
-    const kept = await client(7302);
-    expect(String(await kept.call('CLUSTER', 'INFO'))).not.toContain('cluster_known_nodes:1');
+    // 7302 was not reset (same id; the others' HARD reset gave them new ones), only told to forget them.
+    expect(String(await kept.call('CLUSTER', 'MYID'))).toBe(keptId);
+    expect(firstSeen.logged).toContain('info: local:7302: forgot local:7300, local:7301, local:7400, local:7401, local:7402');
+    expect(String(await kept.call('CLUSTER', 'INFO'))).toContain('cluster_known_nodes:1');
     kept.disconnect();
     const resetOne = await client(7300);
     expect(String(await resetOne.call('CLUSTER', 'INFO'))).toContain('cluster_known_nodes:1');
