@@ -4,9 +4,11 @@
 // than their file (started before it last changed), one at a time, never a master and its replica
 // together, waiting for each to be back in its cluster before the next. A node `start` has just
 // started from the new file is left alone: the first run restarts nothing.
+// A node that exits while it starts (port taken, dir not writable) fails the wait at once, with
+// the last warnings of its logfile.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { CommandError, ConnectError, TaskError } from '../../src/errors.ts';
+import { ConnectError, TaskError } from '../../src/errors.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 import { nodeLayout } from './config-layout.ts';
 import { callText, closeClient, openNodeClient, RedisAuthError } from './lib/client.ts';
@@ -14,6 +16,7 @@ import { readConfigAge, runsOldConfig, type ConfigAge } from './lib/config-age.t
 import { pollUntil, resolvePassword } from './lib/cluster-session.ts';
 import { parseClusterInfo, parseInfo } from './lib/info.ts';
 import { pairKey, restartOrder, restartPending, type RestartNode, type RestartProbe } from './lib/restart-order.ts';
+import { daemonizeFailure, judgeStart, markStart, observeStart, type StartMark } from './lib/start-watch.ts';
 import { withRunLock } from './lib/run-lock.ts';
 import { nodesOnHost, topologyFromPlay } from './topology.ts';
 
@@ -39,6 +42,7 @@ export type NodeRuntime =
 interface HostNode extends RestartNode {
   configFile: string;
   pidfile: string;
+  logfile: string;
 }
 
 export interface StartPlan {
@@ -72,8 +76,8 @@ function hostNodes(ctx: TaskContext, p: StartParams): HostNode[] {
   // Ports asked for that the topology does not list still start, as lone masters.
   const extra = (p.ports ?? []).filter((port) => !known.has(port)).map((port) => ({ ref: `${ctx.host.name}:${port}`, port, role: 'master' as const }));
   return [...mine, ...extra].map((n) => {
-    const { configFile, pidfile } = nodeLayout(ctx.host.name, p.base_dir, n.port);
-    return { ...n, configFile, pidfile };
+    const { configFile, pidfile, logfile } = nodeLayout(ctx.host.name, p.base_dir, n.port);
+    return { ...n, configFile, pidfile, logfile };
   });
 }
 
@@ -112,11 +116,50 @@ export async function readRuntime(ctx: TaskContext, p: StartParams, node: HostNo
   }
 }
 
-async function startNode(ctx: TaskContext, p: StartParams, node: HostNode): Promise<void> {
+/** Messages built from what a server printed or logged carry no password, even one it echoed. */
+function withoutPassword(text: string, password?: string): string {
+  return password ? text.split(password).join('********') : text;
+}
+
+/** Launches the node; the mark says where its log lines of this start begin. */
+async function startNode(ctx: TaskContext, p: StartParams, node: HostNode, password?: string): Promise<StartMark> {
+  const mark = await markStart(ctx.conn, node.logfile, ctx.become);
   // --daemonize yes whatever the config says: a foreground server would hold the exec open forever.
   const command = [`${p.prefix.replace(/\/+$/, '')}/bin/redis-server`, node.configFile, '--daemonize', 'yes'];
   const result = await ctx.conn.exec(command, { become: ctx.become, signal: ctx.signal });
-  if (result.code !== 0) throw new CommandError(ctx.host.name, result.commandLine, result.code, result.stderr || result.stdout);
+  if (result.code !== 0) throw new TaskError(withoutPassword(`${node.ref} ${daemonizeFailure(result.code, result.stderr || result.stdout)}`, password));
+  return mark;
+}
+
+/**
+ * Waits until the node started at `mark` answers PING and `ready` finds nothing pending; fails at
+ * once when the process it started is gone.
+ */
+async function waitStarted(
+  ctx: TaskContext,
+  p: StartParams,
+  node: HostNode,
+  mark: StartMark,
+  ready: (now: NodeRuntime) => string[],
+  password?: string,
+): Promise<void> {
+  let failure: string | undefined;
+  const problems = await pollUntil(
+    async () => {
+      const now = await readRuntime(ctx, p, node, password);
+      const answersPing = now.state === 'up' && now.probe.answersPing;
+      const seen = answersPing ? { process: 'alive' as const, logTail: [] } : await observeStart(ctx.conn, mark, { become: ctx.become, signal: ctx.signal });
+      const verdict = judgeStart({ answersPing, ...seen });
+      if (verdict.kind === 'ok') return ready(now);
+      if (verdict.kind === 'wait') return [verdict.problem];
+      failure = verdict.reason;
+      return [];
+    },
+    p.timeout * 1000,
+    ctx.signal,
+  );
+  if (failure !== undefined) throw new TaskError(withoutPassword(`${node.ref} ${failure}`, password));
+  if (problems.length > 0) throw new TaskError(`${node.ref}: ${problems.join('; ')} after ${p.timeout}s`);
 }
 
 async function waitFor(ctx: TaskContext, p: StartParams, node: HostNode, pending: (now: NodeRuntime) => string[], password?: string) {
@@ -124,11 +167,12 @@ async function waitFor(ctx: TaskContext, p: StartParams, node: HostNode, pending
   if (problems.length > 0) throw new TaskError(`${node.ref}: ${problems.join('; ')} after ${p.timeout}s`);
 }
 
-const answers = (now: NodeRuntime) => (now.state === 'up' && now.probe.answersPing ? [] : ['does not answer PING']);
-
 async function restartNode(ctx: TaskContext, p: StartParams, node: HostNode, password?: string): Promise<void> {
   const before = await readRuntime(ctx, p, node, password);
-  if (before.state === 'down') return startNode(ctx, p, node);
+  if (before.state === 'down') {
+    await waitStarted(ctx, p, node, await startNode(ctx, p, node, password), () => [], password);
+    return;
+  }
   const client = await openLocal(ctx, p, node, password);
   try {
     // The connection drops as the server exits: that is the expected answer.
@@ -137,8 +181,8 @@ async function restartNode(ctx: TaskContext, p: StartParams, node: HostNode, pas
     await closeClient(client);
   }
   await waitFor(ctx, p, node, (now) => (now.state === 'down' ? [] : ['still running']), password);
-  await startNode(ctx, p, node);
-  await waitFor(ctx, p, node, (now) => (now.state === 'up' ? restartPending(before.probe, now.probe) : ['does not answer']), password);
+  const mark = await startNode(ctx, p, node, password);
+  await waitStarted(ctx, p, node, mark, (now) => (now.state === 'up' ? restartPending(before.probe, now.probe) : ['does not answer']), password);
 }
 
 export const taskModule = defineModule({
@@ -170,12 +214,13 @@ export const taskModule = defineModule({
   async apply(ctx, p, plan) {
     const password = resolvePassword(ctx, p.password);
     const byRef = new Map(hostNodes(ctx, p).map((n) => [n.ref, n]));
+    const marks = new Map<string, StartMark>();
     for (const ref of plan.start) {
       const node = byRef.get(ref)!;
       ctx.log.info(`${ref}: redis-server ${node.configFile}`);
-      await startNode(ctx, p, node);
+      marks.set(ref, await startNode(ctx, p, node, password));
     }
-    for (const ref of plan.start) await waitFor(ctx, p, byRef.get(ref)!, answers, password);
+    for (const ref of plan.start) await waitStarted(ctx, p, byRef.get(ref)!, marks.get(ref)!, () => [], password);
     for (const ref of plan.restart) {
       const node = byRef.get(ref)!;
       await withRunLock(ctx, pairKey(node), async () => {
