@@ -93,6 +93,29 @@ describe('refusals', () => {
       { ref: 'local:7401', reason: 'holds 3 keys; reset it first (redis.reset with force: true)' },
     ]);
   });
+  it('refuses the would-be seed (7300, first in order) when it holds keys or is in another cluster', () => {
+    // Every node knows no planned peer, so 7300 would seed the meet: it is checked like the rest.
+    expect(planMeet(topology, factsFor(freshTable, { keys: { 7300: 2 } })).refused).toEqual([
+      { ref: 'local:7300', reason: 'holds 2 keys; reset it first (redis.reset with force: true)' },
+    ]);
+    const stranger = 'b'.repeat(40);
+    const foreign = factsFor((port) =>
+      port === 7300 ? `${freshTable(7300)}${stranger} 10.9.9.9:6379@16379 master - 0 0 1 connected 0-16383\n` : freshTable(port),
+    );
+    expect(planMeet(topology, foreign).refused).toEqual([{ ref: 'local:7300', reason: 'already in another cluster (knows 10.9.9.9:6379)' }]);
+  });
+  it('lets a seed that already knows planned peers (our cluster) keep its keys, and meets the rest from it', () => {
+    // 7300 and 7301 met earlier and 7300 holds a key: that is our cluster's data, not a stranger's.
+    const pair = `${IDS[7300]} 127.0.0.1:7300@17300 master - 0 0 0 connected\n${IDS[7301]} 127.0.0.1:7301@17301 master - 0 0 0 connected\n`;
+    const facts = factsFor((port) => (port === 7300 || port === 7301 ? asSeenBy(pair, port) : freshTable(port)), { keys: { 7300: 1 } });
+    const plan = planMeet(topology, facts);
+    expect(plan).toMatchObject({ seed: 'local:7300', refused: [], meet: ['local:7302', 'local:7400', 'local:7401', 'local:7402'] });
+    // Only the fresh ones are brought in by this run: rollback may reset them, never 7300.
+    expect(plan.broughtIn).toEqual(['local:7302', 'local:7400', 'local:7401', 'local:7402']);
+    // Every node of a formed cluster may hold keys: nothing is refused, nothing to meet.
+    const formed = factsFor((port) => asSeenBy(FORMED, port), { keys: { 7300: 5, 7301: 3, 7402: 5 } });
+    expect(planMeet(topology, formed)).toMatchObject({ meet: [], refused: [] });
+  });
   it('refuses to turn a master serving slots into a replica', () => {
     const serving = MET.replace(`${IDS[7400]} 127.0.0.1:7400@17400 master - 0 1795582240022 0 connected`, `${IDS[7400]} 127.0.0.1:7400@17400 master - 0 1795582240022 0 connected 0-10`);
     const plan = planReplicate(topology, factsFor((port) => asSeenBy(serving, port)));

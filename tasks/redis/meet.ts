@@ -27,24 +27,31 @@ export function planMeet(topology: Topology, facts: ReadonlyMap<string, NodeFact
   // Ties go to the first node in topology order, so every run picks the same seed.
   const seed = refs.reduce((best, ref) => (knownPlanned(ref) > knownPlanned(best) ? ref : best));
   const seedKnows = knownPeerIds(facts.get(seed)!);
+  // A seed that knows planned peers is our cluster already: its keys are that cluster's data. A
+  // seed that knows none is a stranger like any other node, and would pull every node it meets
+  // into its cluster or next to its keys, so it is checked like the rest.
+  const seedIsOurs = knownPlanned(seed) > 0;
 
   const meet: string[] = [];
   const refused: MeetPlan['refused'] = [];
   for (const ref of refs) {
     const f = facts.get(ref)!;
-    if (ref === seed || seedKnows.has(f.id)) continue;
-    const foreign = f.view.nodes.filter((n) => n !== f.view.myself && !plannedIds.has(n.id) && !isUnhealthy(n));
-    if (foreign.length > 0) {
-      refused.push({ ref, reason: `already in another cluster (knows ${foreign.map((n) => `${n.ip}:${n.port}`).join(', ')})` });
-    } else if (f.keys > 0) {
-      refused.push({ ref, reason: `holds ${f.keys} keys; reset it first (redis.reset with force: true)` });
-    } else {
-      meet.push(ref);
-    }
+    if (seedKnows.has(f.id) || (ref === seed && seedIsOurs)) continue;
+    const reason = refusal(f, plannedIds);
+    if (reason) refused.push({ ref, reason });
+    else if (ref !== seed) meet.push(ref);
   }
   const broughtIn = meet.filter((ref) => isFresh(facts.get(ref)!));
   if (meet.length > 0 && isFresh(facts.get(seed)!)) broughtIn.unshift(seed);
   return { seed, meet, refused, broughtIn };
+}
+
+/** Why a node that is not part of our cluster yet must not be met: another cluster, or keys. */
+function refusal(f: NodeFacts, plannedIds: ReadonlySet<string>): string | undefined {
+  const foreign = f.view.nodes.filter((n) => n !== f.view.myself && !plannedIds.has(n.id) && !isUnhealthy(n));
+  if (foreign.length > 0) return `already in another cluster (knows ${foreign.map((n) => `${n.ip}:${n.port}`).join(', ')})`;
+  if (f.keys > 0) return `holds ${f.keys} keys; reset it first (redis.reset with force: true)`;
+  return undefined;
 }
 
 /** What is still missing for a full mesh: every planned node knowing every other by id, handshakes done. */
