@@ -1,6 +1,7 @@
 import { CommandError, ConnectError, InputError } from '../errors.ts';
 import type { GraphNode, PlayGraph } from '../graph/types.ts';
 import type { Vars } from '../inventory/types.ts';
+import { abortableSleep } from '../modules/abortable-sleep.ts';
 import type { FileChange, TaskModule } from '../modules/module.ts';
 import { validateParams } from '../modules/describe.ts';
 import { moduleKeyPosition } from '../playbook/module-position.ts';
@@ -12,6 +13,7 @@ import type { RunContext } from './run-context.ts';
 import { secretsFromVars } from './secrets.ts';
 import type { NodeOutcome } from './scheduler.ts';
 import { createTaskContext } from './task-context.ts';
+import { becomeFor } from './become.ts';
 
 /** One module invocation's result, shaped like Ansible's registered result. */
 type ItemResult = Record<string, unknown> & { changed: boolean; failed?: boolean; planned?: boolean };
@@ -26,12 +28,6 @@ export function nodeRef(graph: PlayGraph, node: GraphNode): NodeRef {
     host: node.host,
   };
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 
 /**
  * Runs one (task, host) node: `when`, `loop`, params templating and validation, the module's
@@ -171,38 +167,48 @@ async function runItem(run: RunContext, graph: PlayGraph, node: GraphNode, ref: 
   const position = moduleKeyPosition(node.task);
   const params = validateParams(module, renderParams(task.params, vars, position), position);
   const conn = await run.connect(targetHost);
-  const become = Boolean(task.become ?? graph.play.become ?? vars['ansible_become'] ?? false);
-  const ctx = createTaskContext({ run, graph, ref, vars, conn, become });
+  const ctx = createTaskContext({ run, graph, ref, vars, conn, become: becomeFor(task, graph.play, vars, node.host) });
 
+  // As in Ansible 2.14 (TaskExecutor._execute): `retries` without `until` is ignored (one
+  // attempt), and with `until` but fewer than two attempts `until` is not evaluated at all.
+  const attempts = task.until ? task.retries + 1 : 1;
   let result: ItemResult = { changed: false };
-  for (let attempt = 0; attempt <= task.retries; attempt++) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
     result = await attemptModule(run, node, module, ctx, params, targetHost);
-    if (!task.until) break;
-    const untilVars = task.register ? { ...vars, [task.register]: withoutInternals(result) } : { ...vars, result };
-    if (evaluateCondition(task.until, untilVars, task.keyPositions['until'])) break;
-    if (attempt === task.retries) {
-      result = { ...result, failed: true, msg: `retries exhausted (${task.retries}): until ${task.until} is still false` };
-      break;
-    }
-    ctx.log.info(`retrying (${attempt + 1}/${task.retries}) in ${task.delay}s: until ${task.until}`);
-    await sleep(task.delay * 1000, run.signal);
+    // --check plans a change without making it: there is no result for `until` to look at.
+    if (attempts === 1 || result.planned) return applyOverrides(node, vars, result);
+    // Ansible evaluates changed_when/failed_when on every attempt, with `attempts` already set.
+    result = applyOverrides(node, vars, { ...result, attempts: attempt });
+    if (evaluateCondition(task.until!, resultVars(node, vars, result), task.keyPositions['until'])) return result;
+    if (attempt === attempts) break;
+    ctx.log.info(`retrying (${attempt}/${task.retries}) in ${task.delay}s: until ${task.until}`);
+    await abortableSleep(task.delay * 1000, run.signal);
   }
-  return applyOverrides(node, vars, result);
+  // Out of attempts: failed whatever failed_when said, `attempts` as Ansible reports it (the retries).
+  const last = result.failed && typeof result.msg === 'string' && result.msg !== '' ? `; last attempt: ${result.msg}` : '';
+  return { ...result, attempts: task.retries, failed: true, msg: `retries exhausted (${task.retries}): until ${task.until} is still false${last}` };
+}
+
+/** The vars a condition on a result sees: the registered name, or `result` when nothing is registered. */
+function resultVars(node: GraphNode, vars: Vars, result: ItemResult): Vars {
+  return { ...vars, [node.task.register ?? 'result']: withoutInternals(result) };
 }
 
 async function attemptModule(run: RunContext, node: GraphNode, module: TaskModule, ctx: ReturnType<typeof createTaskContext>, params: unknown, host: string): Promise<ItemResult> {
   try {
+    // Every result that ran says whether it failed, as Ansible's do (`r.failed`, `r is failed`).
     const check = await module.check(ctx, params);
-    if (check.status === 'ok') return { changed: false, ...check.result, msg: check.reason };
-    if (run.checkMode) return { changed: true, planned: true, msg: check.description, files: check.files };
+    if (check.status === 'ok') return { changed: false, failed: false, ...check.result, msg: check.reason };
+    if (run.checkMode) return { changed: true, failed: false, planned: true, msg: check.description, files: check.files };
     const applied = await module.apply(ctx, params, check.state);
     if (applied.changed && module.rollback) {
       run.applied.push({ nodeId: node.id, host, module: module.name, params, rollbackState: applied.rollbackState });
     }
-    return { msg: check.description, ...applied.result, changed: applied.changed, files: applied.changed ? check.files : undefined };
+    return { failed: false, msg: check.description, ...applied.result, changed: applied.changed, files: applied.changed ? check.files : undefined };
   } catch (error) {
-    // A failed command is a result the playbook may inspect (failed_when, ignore_errors, register).
-    if (error instanceof CommandError && node.task.failedWhen !== undefined) {
+    // A failed command is a result the playbook may inspect (failed_when, until, register);
+    // with `until`, Ansible registers the failed attempt and evaluates `until` on it.
+    if (error instanceof CommandError && (node.task.failedWhen !== undefined || node.task.until !== undefined)) {
       return { changed: false, failed: true, rc: error.exitCode, stderr: error.stderr, msg: error.message };
     }
     throw error;
@@ -211,13 +217,13 @@ async function attemptModule(run: RunContext, node: GraphNode, module: TaskModul
 
 function applyOverrides(node: GraphNode, vars: Vars, result: ItemResult): ItemResult {
   const { task } = node;
-  const resultVars = task.register ? { ...vars, [task.register]: withoutInternals(result) } : vars;
+  const conditionVars = task.register ? resultVars(node, vars, result) : vars;
   let next = result;
   if (task.changedWhen !== undefined && !result.planned) {
-    next = { ...next, changed: evaluateCondition(task.changedWhen, resultVars, task.keyPositions['changed_when']) };
+    next = { ...next, changed: evaluateCondition(task.changedWhen, conditionVars, task.keyPositions['changed_when']) };
   }
   if (task.failedWhen !== undefined && !result.planned) {
-    const failed = evaluateCondition(task.failedWhen, resultVars, task.keyPositions['failed_when']);
+    const failed = evaluateCondition(task.failedWhen, conditionVars, task.keyPositions['failed_when']);
     next = { ...next, failed, msg: failed ? `failed_when is true: ${task.failedWhen}` : next.msg };
   }
   return next;

@@ -5,6 +5,7 @@ import type { RunContext } from './run-context.ts';
 import { runPlayGraph } from './scheduler.ts';
 import { createTaskContext } from './task-context.ts';
 import { hostVarsFor } from './host-vars.ts';
+import { becomeFor } from './become.ts';
 
 /**
  * Undoes what a failed play changed: first each module's own `rollback` for the changes this
@@ -25,8 +26,7 @@ export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedFro
       const module = await run.registry.get(change.module);
       const conn = await run.connect(change.host);
       const vars = hostVarsFor(run, graph.play, graph.hosts, node.host, node.task).vars;
-      const become = Boolean(node.task.become ?? graph.play.become ?? vars['ansible_become'] ?? false);
-      const ctx = createTaskContext({ run, graph, ref, vars, conn, become });
+      const ctx = createTaskContext({ run, graph, ref, vars, conn, become: becomeFor(node.task, graph.play, vars, node.host) });
       await module.rollback!(ctx, change.params, change.rollbackState);
       run.sink.emit({ type: 'rollback-node', node: ref, status: 'rolled-back' });
     } catch (error) {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playgraph, recapTotals, statuses } from './helpers/playgraph.ts';
+import { nodeEnds, playgraph, recapTotals, statuses } from './helpers/playgraph.ts';
 
 let dir: string;
 let inventory: string;
@@ -42,7 +42,7 @@ describe('task keywords over the local connection', () => {
     expect(again['custom@localhost']).toBe('ok');
   });
 
-  it('a failed until gives up after its retries', async () => {
+  it('a failed until gives up after its retries; --check only plans it', async () => {
     const playbook = path.join(dir, 'until.yaml');
     await writeFile(playbook, [
       '- hosts: all',
@@ -59,6 +59,69 @@ describe('task keywords over the local connection', () => {
     expect(run.code).toBe(2);
     const end = run.events.find((event) => event.type === 'node-end');
     expect(end && end.type === 'node-end' && end.message).toMatch(/retries exhausted \(2\)/);
+
+    // --check plans the command: there is no result for until to look at, so until is not evaluated.
+    const check = await playgraph(['run', playbook, '-i', inventory, '--output', 'json', '--check']);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(nodeEnds(check).find((event) => event.node.taskId === 'never-ready')).toMatchObject({ status: 'changed', planned: true });
+  });
+
+  it('until retries a failing command: it registers each failed attempt and succeeds on the third', async () => {
+    const work = path.join(dir, 'until-exit');
+    const playbook = path.join(dir, 'until-exit.yaml');
+    // Fails (exit 1) on its first two runs, succeeds on the third: each run counts itself in a file.
+    await writeFile(playbook, [
+      '- hosts: all',
+      '  tasks:',
+      '    - id: workdir',
+      `      file: { path: "${work}", state: directory }`,
+      '    - id: flaky-exit',
+      `      shell: "n=$(cat ${work}/runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${work}/runs; [ $n -ge 3 ]"`,
+      '      register: r',
+      '      until: r.rc == 0',
+      '      retries: 4',
+      '      delay: 0',
+      '      needs: [workdir]',
+      '    - id: report',
+      `      copy: { dest: "${work}/result", content: "{{ r.attempts }} {{ r.rc }} {{ r.failed }}" }`,
+      '      needs: [flaky-exit]',
+      '',
+    ].join('\n'));
+    const run = await playgraph(['run', playbook, '-i', inventory, '--output', 'json']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(statuses(run)['flaky-exit@localhost']).toBe('changed');
+    expect(await readFile(path.join(work, 'runs'), 'utf8')).toBe('3\n');
+    expect(await readFile(path.join(work, 'result'), 'utf8')).toBe('3 0 false');
+  });
+
+  it('until on a command that always fails: retries+1 attempts, then the task fails with the last attempt registered', async () => {
+    const work = path.join(dir, 'until-never');
+    const playbook = path.join(dir, 'until-never.yaml');
+    await writeFile(playbook, [
+      '- hosts: all',
+      '  tasks:',
+      '    - id: workdir',
+      `      file: { path: "${work}", state: directory }`,
+      '    - id: always-fails',
+      `      shell: "n=$(cat ${work}/runs 2>/dev/null || echo 0); echo $((n+1)) > ${work}/runs; echo nope >&2; exit 7"`,
+      '      register: r',
+      '      until: r.rc == 0',
+      '      retries: 2',
+      '      delay: 0',
+      '      ignore_errors: true',
+      '      needs: [workdir]',
+      '    - id: report',
+      `      copy: { dest: "${work}/result", content: "{{ r.attempts }} {{ r.rc }} {{ r.failed }} {{ r.stderr | trim }}" }`,
+      '      needs: [always-fails]',
+      '',
+    ].join('\n'));
+    const run = await playgraph(['run', playbook, '-i', inventory, '--output', 'json']);
+    const end = nodeEnds(run).find((event) => event.node.taskId === 'always-fails');
+    expect(end?.status, run.stdout + run.stderr).toBe('failed');
+    expect(end?.message).toMatch(/retries exhausted \(2\)/);
+    expect(await readFile(path.join(work, 'runs'), 'utf8')).toBe('3\n');
+    // As Ansible registers it: `attempts` is the retries count once they are exhausted.
+    expect(await readFile(path.join(work, 'result'), 'utf8')).toBe('2 7 true nope');
   });
 
   it('Ctrl-C aborts in-flight work and still prints the recap', async () => {
