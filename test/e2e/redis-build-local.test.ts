@@ -1,9 +1,9 @@
-// redis.build for real over the local connection: the source falls through from an unreachable
-// download.redis.io to the cached upstream tarball, make compiles 7.0.15 into a temp prefix, and
-// a second check is ok. With `build: once`, a second host of the same platform receives the
+// redis.build for real over the local connection: the source falls through from a URL nothing
+// answers (a loopback port that refuses at once: tests never leave the machine) to the cached
+// upstream tarball, make compiles 7.0.15 into a temp prefix, and a second check is ok. With `build: once`, a second host of the same platform receives the
 // binaries instead of compiling.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,18 +12,20 @@ import { LocalConnection } from '../../src/connect/local.ts';
 import { taskModule as build } from '../../tasks/redis/build.ts';
 import { taskModule as config } from '../../tasks/redis/config.ts';
 import { ensureRedisBinaries } from '../helpers/redis-binaries.ts';
-import { upstreamUrl } from '../../tasks/redis/source.ts';
 import { createTestTaskContext } from '../helpers/task-context.ts';
 
 const VERSION = '7.0.15';
 const SHA256 = '4b1dc4ee6d622a09fff9c6777191209750fb5e5a725ef78ea012d6eef4c22982';
+/** Put there by scripts/fetch-redis-source.sh, which `npm test` runs before vitest: no test downloads. */
+const TARBALL = `/var/cache/playgraph/redis_${VERSION}.orig.tar.gz`;
+/** The discard port on loopback: nothing listens, so the URL place fails at once, off no network. */
+const UNREACHABLE_URL = `http://127.0.0.1:9/releases/redis-${VERSION}.tar.gz`;
 let dir: string;
-let tarball: string;
+const tarball = TARBALL;
 
 beforeAll(async () => {
+  if (!existsSync(TARBALL)) throw new Error(`${TARBALL} is missing: run scripts/fetch-redis-source.sh first (npm test does)`);
   dir = await mkdtemp(path.join(tmpdir(), 'pg-redis-build-'));
-  // What CI does before the build tests: put the upstream tarball into the cache.
-  tarball = execFileSync('bash', ['scripts/fetch-redis-source.sh', VERSION], { encoding: 'utf8' }).trim();
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -41,7 +43,7 @@ describe('redis.build over a local connection', () => {
         sha256: SHA256,
         make_jobs: availableParallelism(),
         build: 'once',
-        sources: [{ url: upstreamUrl(VERSION) }, { tarball }],
+        sources: [{ url: UNREACHABLE_URL }, { tarball }],
       });
 
     for (const host of hosts) {
@@ -64,8 +66,10 @@ describe('redis.build over a local connection', () => {
     const [builder, receiver] = [hosts[builderIndex], hosts[1 - builderIndex]];
     const built = results[builderIndex].result!;
     expect(built.built_on).toBe(builder.name);
-    // download.redis.io is unreachable here: it failed fast and the next place was used.
-    expect((built.source_failures as { place: string }[]).map((f) => f.place)).toEqual([upstreamUrl(VERSION)]);
+    // The URL refused the connection: it was recorded as failed, with the reason, and the next place was used.
+    const failures = built.source_failures as { place: string; reason: string }[];
+    expect(failures.map((f) => f.place)).toEqual([UNREACHABLE_URL]);
+    expect(failures[0]!.reason).toMatch(/^(curl|wget) exit [1-9]\d*: /);
     expect(builder.ctx.logged.some((l) => l.startsWith('info: source: controller:'))).toBe(true);
     expect(results[1 - builderIndex].result).toMatchObject({ source: `binaries from ${builder.name}`, built_on: builder.name });
     expect(receiver.ctx.logged.some((l) => l.includes('waiting for the'))).toBe(true);

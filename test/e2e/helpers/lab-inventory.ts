@@ -10,6 +10,12 @@ import type { LabDescription } from '../../lab/lab.ts';
 import { playgraph, REPO, type PlaygraphRun } from './playgraph.ts';
 
 const LAYOUT_FILE = path.join(REPO, 'test', 'fixtures', 'lab', 'three-servers.yaml');
+/**
+ * Where a host looks after the controller's tarball, if that ever fails: a loopback port nothing
+ * listens on. Without it redis.build would fall through to download.redis.io, and tests never
+ * leave the machine.
+ */
+const NO_DOWNLOAD_URLS = ['http://127.0.0.1:9/redis-source-not-downloaded-in-tests.tar.gz'];
 export const CLUSTER_PLAYBOOK = path.join(REPO, 'playbooks', 'cluster.yaml');
 
 export interface LabLayout {
@@ -45,7 +51,7 @@ function inventoryYaml(lab: LabDescription, layout: LabLayout, hostVars: Record<
     }),
   );
   return stringify({
-    all: { children: { redis: { hosts, vars: { ...layout.vars, ansible_ssh_private_key_file: lab.privateKeyFile } } } },
+    all: { children: { redis: { hosts, vars: { ...layout.vars, redis_source_urls: NO_DOWNLOAD_URLS, ansible_ssh_private_key_file: lab.privateKeyFile } } } },
   });
 }
 
