@@ -3,7 +3,7 @@
 // that names every node not reset.
 import { describe, expect, it } from 'vitest';
 import { isAlreadyForgotten, planForget } from './lib/forget-plan.ts';
-import { planReset, resetCandidate, resetFailure } from './lib/reset-nodes.ts';
+import { planReset, resetCandidate, resetFailure, wholeResetRefusal } from './lib/reset-nodes.ts';
 import { asSeenBy, factsFor, FORMED, freshTable, IDS } from './testdata/cluster-samples.ts';
 
 const formed = factsFor((port) => asSeenBy(FORMED, port));
@@ -53,17 +53,36 @@ describe('reset of the reachable nodes only', () => {
     expect(plan.reset.map((r) => r.ref)).toEqual(['local:7400', 'local:7402', 'local:7300', 'local:7301', 'local:7302']);
   });
 
-  it('fails naming each unreachable and each half-reset node; refused ones only when they must fail', () => {
+  it('fails naming each unreachable and each half-reset node, not the refused ones (reported, not failed)', () => {
     const outcome = {
       unreachable: [{ ref: 'local:7401', reason: 'redis at 127.0.0.1:7401: connect ECONNREFUSED' }],
       failed: [{ ref: 'local:7302', reason: 'still holds 3 keys after FLUSHALL' }],
       refused: [{ ref: 'local:7300', keys: 2 }],
     };
-    expect(resetFailure(outcome, false)).toBe(
+    expect(resetFailure(outcome)).toBe(
       'not reset, unreachable: local:7401 (redis at 127.0.0.1:7401: connect ECONNREFUSED); reset failed: local:7302 (still holds 3 keys after FLUSHALL)',
     );
-    expect(resetFailure(outcome, true)).toContain('held keys before this run: local:7300 (2 keys) (rerun with force=true');
-    expect(resetFailure({ unreachable: [], failed: [], refused: outcome.refused }, false)).toBeUndefined();
-    expect(resetFailure({ unreachable: [], failed: [], refused: [] }, true)).toBeUndefined();
+    expect(resetFailure({ unreachable: [], failed: [] })).toBeUndefined();
+  });
+});
+
+describe('the on-purpose reset (scope all) without force', () => {
+  // The formed cluster after a write to 7301's slots: 7301 and its replica 7400 hold the key.
+  const keyed = factsFor((port) => asSeenBy(FORMED, port), { keys: { 7301: 1, 7400: 1 } });
+  const candidates = [...keyed.values()].map((f) => resetCandidate(noRunState, f));
+
+  it('is refused as a whole, naming every node with keys, when any node holds keys', () => {
+    const plan = planReset(candidates, false);
+    // planReset alone would reset the four empty nodes and leave a half-reset cluster behind.
+    expect(plan.reset.map((r) => r.ref)).toEqual(['local:7401', 'local:7402', 'local:7300', 'local:7302']);
+    expect(wholeResetRefusal(plan.refused)).toBe(
+      'refusing to reset any node: local:7301 (1 keys), local:7400 (1 keys) hold keys; nothing was changed (rerun with force=true to flush them)',
+    );
+  });
+
+  it('goes ahead when no node holds keys, or with force', () => {
+    const empty = [...factsFor((port) => asSeenBy(FORMED, port)).values()].map((f) => resetCandidate(noRunState, f));
+    expect(wholeResetRefusal(planReset(empty, false).refused)).toBeUndefined();
+    expect(wholeResetRefusal(planReset(candidates, true).refused)).toBeUndefined();
   });
 });

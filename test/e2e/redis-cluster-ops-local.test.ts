@@ -105,14 +105,21 @@ describe('redis cluster tasks on six local nodes', () => {
     await writer.set('kept', 'value');
     const slot = Number(await writer.call('CLUSTER', 'KEYSLOT', 'kept'));
     writer.disconnect();
-    const ctx = context();
-    await expect(run(reset, ctx, { ...common, scope: 'all' })).rejects.toThrow(/held keys before this run: local:\d+ \(1 keys\)/);
-    expect(ctx.logged.some((l) => l.startsWith('warn: ') && l.includes('1 keys'))).toBe(true);
-    // The nodes without keys were reset; the owner of the key and its replica still hold it.
     const owner = slot <= 5460 ? 7300 : slot <= 10922 ? 7301 : 7302;
-    const redis = await client(owner);
-    expect(await redis.dbsize()).toBe(1);
-    redis.disconnect();
+    const replica = 7400 + ((MASTERS.indexOf(owner) + 2) % 3); // 7400 -> 7301, 7401 -> 7302, 7402 -> 7300
+    const replicated = await client(replica);
+    await expect.poll(() => replicated.dbsize(), { timeout: 10_000 }).toBe(1);
+    replicated.disconnect();
+    await expect(run(reset, context(), { ...common, scope: 'all' })).rejects.toThrow(
+      new RegExp(`refusing to reset any node: local:${owner} \\(1 keys\\), local:${replica} \\(1 keys\\) hold keys; nothing was changed`),
+    );
+    // Refused before touching any node: the four without keys were not reset or forgotten either.
+    for (const port of PORTS) {
+      const r = await client(port);
+      expect(String(await r.call('CLUSTER', 'INFO')), `node ${port}`).toContain('cluster_known_nodes:6');
+      expect(await r.dbsize(), `node ${port}`).toBe(port === owner || port === replica ? 1 : 0);
+      r.disconnect();
+    }
     expect((await run(reset, context(), { ...common, scope: 'all', force: true })).status).toBe('changed');
     for (const port of PORTS) {
       const r = await client(port);

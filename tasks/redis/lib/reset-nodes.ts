@@ -79,12 +79,26 @@ export interface ResetOutcome {
   forgotten: { on: string; forget: string[] }[];
 }
 
-/** Why the reset as a whole failed, naming every node; undefined when it did all it was asked. */
-export function resetFailure(outcome: Pick<ResetOutcome, 'unreachable' | 'failed' | 'refused'>, refusedFails: boolean): string | undefined {
+/**
+ * The on-purpose reset (scope all) without force: refused as a whole while any node holds keys,
+ * so no node is flushed, reset or forgotten on the way to that refusal (a half-reset cluster
+ * would be worse than either). Undefined when nothing is refused.
+ */
+export function wholeResetRefusal(refused: ResetPlan['refused']): string | undefined {
+  if (refused.length === 0) return undefined;
+  const holders = refused.map((r) => `${r.ref} (${r.keys} keys)`).join(', ');
+  return `refusing to reset any node: ${holders} hold keys; nothing was changed (rerun with force=true to flush them)`;
+}
+
+/**
+ * Why the reset failed, naming every node it could not reset; undefined when it did all it was
+ * asked. Refused nodes are not a failure here: rollback reports them, and the on-purpose reset
+ * refuses before touching anything (wholeResetRefusal).
+ */
+export function resetFailure(outcome: Pick<ResetOutcome, 'unreachable' | 'failed'>): string | undefined {
   const parts: string[] = [];
   if (outcome.unreachable.length > 0) parts.push(`not reset, unreachable: ${outcome.unreachable.map((u) => `${u.ref} (${u.reason})`).join(', ')}`);
   if (outcome.failed.length > 0) parts.push(`reset failed: ${outcome.failed.map((f) => `${f.ref} (${f.reason})`).join(', ')}`);
-  if (refusedFails && outcome.refused.length > 0) parts.push(`${refusalMessage(outcome.refused)} (rerun with force=true to flush them)`);
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
@@ -108,7 +122,7 @@ export async function resetReachable(
   ctx: TaskContext,
   params: ClusterParams,
   targets: readonly string[],
-  options: { force: boolean; recorded?: Record<string, number> },
+  options: { force: boolean; recorded?: Record<string, number>; wholeOrNothing?: boolean },
 ): Promise<ResetOutcome> {
   // Every planned node is opened, not just the targets: the others must forget the reset ones.
   return withCluster(
@@ -120,6 +134,9 @@ export async function resetReachable(
       for (const u of unreachable) ctx.log.warn(`${u.ref}: not reset, unreachable: ${u.reason}`);
       const reachable = targets.filter((ref) => facts.has(ref));
       const plan = planReset(reachable.map((ref) => resetCandidate(ctx, facts.get(ref)!, options.recorded?.[ref])), options.force);
+      // Checked again here, not only in check: keys may have arrived between check and apply.
+      const whole = options.wholeOrNothing ? wholeResetRefusal(plan.refused) : undefined;
+      if (whole) throw new TaskError(whole);
       if (plan.refused.length > 0) ctx.log.warn(refusalMessage(plan.refused));
       const outcome: ResetOutcome = { reset: [], refused: plan.refused, unreachable, failed: [], forgotten: [] };
       const toForget = forgottenRefs(plan.reset.map((r) => r.ref), facts);
@@ -191,6 +208,6 @@ export async function resetNodes(ctx: TaskContext, params: ClusterParams, state:
   const { nodes, keysBefore: recorded } = (state ?? { nodes: [], keysBefore: {} }) as ResetRollbackState;
   if (nodes.length === 0) return;
   const outcome = await resetReachable(ctx, params, nodes, { force: false, recorded });
-  const failure = resetFailure(outcome, false);
+  const failure = resetFailure(outcome);
   if (failure) throw new ResetIncompleteError(failure, outcome);
 }
