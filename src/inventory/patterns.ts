@@ -17,8 +17,12 @@ export function selectHosts(inventory: Inventory, pattern: string, position?: So
   return hosts;
 }
 
-/** `--limit`: keeps those of `hosts` that the limit pattern selects; `@file` reads host names, one a line. */
-export function applyLimit(inventory: Inventory, hosts: string[], limit: string): string[] {
+/**
+ * `--limit`: the inventory hosts the limit pattern selects; `@file` reads host names, one a line.
+ * May be none: whether that is an error depends on the plays (see prepareRun), as in Ansible,
+ * which skips a play the limit leaves without hosts ("skipping: no hosts matched").
+ */
+export function limitHosts(inventory: Inventory, limit: string): string[] {
   const parts: string[] = [];
   for (const part of splitHostPattern(limit)) {
     if (!part.startsWith('@')) {
@@ -32,14 +36,10 @@ export function applyLimit(inventory: Inventory, hosts: string[], limit: string)
     } catch (error) {
       throw new InputError(`cannot read limit file: ${(error as Error).message}`, { file }, { cause: error });
     }
-    parts.push(...text.split('\n').map((line) => line.trim()));
+    parts.push(...text.split('\n').map((line) => line.trim()).filter((line) => line !== ''));
   }
-  const allowed = new Set(evaluatePatterns(inventory, parts));
-  const result = hosts.filter((host) => allowed.has(host));
-  if (result.length === 0) {
-    throw new InputError(`--limit '${limit}' leaves no hosts to run on (the play selected: ${hosts.join(', ') || 'none'})`);
-  }
-  return result;
+  // An empty @file names no host (evaluatePatterns would read "no pattern" as `all`).
+  return parts.length === 0 ? [] : evaluatePatterns(inventory, parts);
 }
 
 /** split_host_pattern: commas separate; else `:` does, except inside an address or a [x:y] range. */

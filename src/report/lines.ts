@@ -74,8 +74,10 @@ export function formatEvent(event: RunEvent, options: LineOptions): string[] {
       const mode = event.checkMode ? ' (check mode: nothing will be changed)' : '';
       return [style.heading(`PLAYBOOK [${event.playbook}] ${count(event.hosts.length, 'host')}, ${count(event.nodes, 'task')}${mode}`)];
     }
-    case 'play-start':
-      return ['', style.heading(`PLAY [${event.name}] ${event.hosts.join(', ')}`)];
+    case 'play-start': {
+      const heading = ['', style.heading(`PLAY [${event.name}] ${event.hosts.join(', ')}`)];
+      return event.skipped ? [...heading, style.dim(`skipping: ${event.skipped}`)] : heading;
+    }
     case 'node-start':
       return options.verbose ? [`[${event.node.host}] ${style.dim('started:')} ${describeNode(event.node)}`] : [];
     case 'node-log':

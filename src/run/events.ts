@@ -20,7 +20,8 @@ export interface NodeRef {
  */
 export type RunEvent =
   | { type: 'run-start'; playbook: string; checkMode: boolean; hosts: string[]; nodes: number }
-  | { type: 'play-start'; playIndex: number; name: string; hosts: string[] }
+  /** `skipped`: the play does not run, and why (Ansible's "skipping: no hosts matched"). */
+  | { type: 'play-start'; playIndex: number; name: string; hosts: string[]; skipped?: string }
   | { type: 'node-start'; node: NodeRef }
   | { type: 'node-log'; node: NodeRef; level: 'info' | 'warn'; message: string }
   | {

@@ -4,7 +4,8 @@ import type { InventoryHost } from '../inventory/types.ts';
 import { exitCodeFor } from '../report/recap.ts';
 import type { Recap, RunEventSink } from './events.ts';
 import { createNodeRunner, nodeRef } from './node-runner.ts';
-import type { PreparedRun } from './prepare.ts';
+import type { PlayGraph } from '../graph/types.ts';
+import type { PreparedRun, SkippedPlay } from './prepare.ts';
 import { RecapCollector } from './recap-collector.ts';
 import { rollbackPlay } from './rollback.ts';
 import type { RunContext } from './run-context.ts';
@@ -32,6 +33,11 @@ export interface RunResult {
 /** Ansible's implicit localhost: reachable without being listed, over the local connection. */
 function implicitLocalhost(name: string): InventoryHost {
   return { name, groups: [], vars: { ansible_connection: 'local' } };
+}
+
+/** The plays that run and those --limit skipped, in playbook order. */
+function playsInOrder(prepared: PreparedRun): (PlayGraph | SkippedPlay)[] {
+  return [...prepared.graphs, ...prepared.skippedPlays].sort((a, b) => a.playIndex - b.playIndex);
 }
 
 /**
@@ -74,8 +80,13 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
 
   const failedHosts = new Set<string>();
   try {
-    for (const graph of prepared.graphs) {
+    for (const play of playsInOrder(prepared)) {
       if (options.signal.aborted) break;
+      if ('reason' in play) {
+        collector.emit({ type: 'play-start', playIndex: play.playIndex, name: play.name, hosts: [], skipped: play.reason });
+        continue;
+      }
+      const graph = play;
       collector.emit({ type: 'play-start', playIndex: graph.playIndex, name: graph.play.name, hosts: graph.hosts });
       const appliedFrom = run.applied.length;
       const runNode = createNodeRunner(run, graph);

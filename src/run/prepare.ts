@@ -2,7 +2,7 @@ import { InputError } from '../errors.ts';
 import { buildPlayGraph } from '../graph/build.ts';
 import type { PlayGraph } from '../graph/types.ts';
 import { loadInventory } from '../inventory/load.ts';
-import { applyLimit, selectHosts } from '../inventory/patterns.ts';
+import { limitHosts, selectHosts } from '../inventory/patterns.ts';
 import type { Inventory, Vars } from '../inventory/types.ts';
 import { validateParams } from '../modules/describe.ts';
 import { createModuleRegistry, type ModuleRegistry } from '../modules/registry.ts';
@@ -10,7 +10,7 @@ import { loadPlaybook } from '../playbook/load.ts';
 import { selectTasks } from '../playbook/tags.ts';
 import { UndefinedVariableError, evaluateCondition, renderValue } from '../playbook/template.ts';
 import { moduleKeyPosition } from '../playbook/module-position.ts';
-import type { Playbook } from '../playbook/types.ts';
+import type { Play, Playbook } from '../playbook/types.ts';
 import { parseExtraVars } from '../playbook/vars.ts';
 import { renderParams } from './render-params.ts';
 import { explainUndefined, hostVarsFor } from './host-vars.ts';
@@ -28,13 +28,23 @@ export interface PrepareOptions {
   cwd: string;
 }
 
+/** A play that will not run, and why, in Ansible's words. */
+export interface SkippedPlay {
+  playIndex: number;
+  name: string;
+  reason: string;
+}
+
 /** A run with every input read and checked, before any host is contacted. */
 export interface PreparedRun {
   inventory: Inventory;
   playbook: Playbook;
   extraVars: Vars;
   registry: ModuleRegistry;
+  /** The plays that run, in order. */
   graphs: PlayGraph[];
+  /** Plays --limit left without hosts: Ansible skips them ("skipping: no hosts matched"). */
+  skippedPlays: SkippedPlay[];
   masker: SecretMasker;
 }
 
@@ -56,22 +66,39 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
   const modulesDirs = [...(options.modulesDirs ?? []), ...playbook.plays.flatMap((play) => play.modules)];
   const registry = createModuleRegistry(modulesDirs);
   const graphs: PlayGraph[] = [];
-  let matchedAny = false;
+  const skippedPlays: SkippedPlay[] = [];
+  const limited = options.limit === undefined ? undefined : new Set(limitHosts(inventory, options.limit));
+  if (limited && limited.size === 0) {
+    throw new InputError(`--limit '${options.limit}' matches no host in inventory ${inventory.source}`);
+  }
   for (const [playIndex, play] of playbook.plays.entries()) {
     for (const secret of secretsFromVars(play.vars)) masker.add(secret);
     const patternHosts = selectHosts(inventory, play.hosts, play.position);
-    const hosts = options.limit ? applyLimit(inventory, patternHosts, options.limit) : patternHosts;
-    if (hosts.length === 0) continue; // Ansible: "skipping: no hosts matched" for a limited play
-    matchedAny = true;
+    const hosts = limited ? patternHosts.filter((host) => limited.has(host)) : patternHosts;
+    if (hosts.length === 0) {
+      // Its tasks are still checked for unknown modules: a limit does not hide a broken play.
+      await resolveModules(registry, play);
+      skippedPlays.push({ playIndex, name: play.name, reason: 'no hosts matched' });
+      continue;
+    }
     const selected = selectTasks(play.tasks, { tags: options.tags, skipTags: options.skipTags });
     const graph = { ...buildPlayGraph(playIndex, play, hosts, { selected, withNeeds: options.withNeeds }), patternHosts };
     await checkTasks(registry, inventory, extraVars, graph);
     graphs.push(graph);
   }
-  if (options.limit && !matchedAny) {
-    throw new InputError(`--limit "${options.limit}" matches none of the play hosts`);
+  // Ansible would run nothing and exit 0 here; a limit that runs no play at all is a mistake.
+  if (limited && graphs.length === 0) {
+    const shown = [...limited].slice(0, 10).join(', ') + (limited.size > 10 ? ` and ${limited.size - 10} more` : '');
+    throw new InputError(`--limit '${options.limit}' matches no host of any play (it selects ${shown})`);
   }
-  return { inventory, playbook, extraVars, registry, graphs, masker };
+  return { inventory, playbook, extraVars, registry, graphs, skippedPlays, masker };
+}
+
+/** Every task's module exists (an unknown one is an InputError at the module key). */
+async function resolveModules(registry: ModuleRegistry, play: Play): Promise<void> {
+  for (const task of [...play.rollback, ...play.handlers, ...play.tasks]) {
+    await registry.get(task.module, moduleKeyPosition(task));
+  }
 }
 
 /**
@@ -85,9 +112,7 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
     [...play.tasks, ...play.handlers, ...play.rollback].flatMap((task) => (task.register ? [task.register] : [])),
   );
   const preview = { inventory, extraVars, registered: new Map<string, Vars>() };
-  for (const task of [...play.rollback, ...play.handlers, ...play.tasks]) {
-    await registry.get(task.module, moduleKeyPosition(task));
-  }
+  await resolveModules(registry, play);
   for (const node of graph.nodes.values()) {
     const task = node.task;
     const module = await registry.get(task.module, moduleKeyPosition(task));

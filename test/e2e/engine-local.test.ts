@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,3 +42,34 @@ describe('playbooks over the local connection', () => {
     expect(run.stdout).toMatch(/localhost\s*:\s*ok=\d+\s+changed=4/);
   });
 });
+
+describe('--limit over several plays', () => {
+  it('skips a play it leaves without hosts and runs the others; a limit that runs no play is bad input', async () => {
+    const hosts = path.join(dir, 'groups.ini');
+    await writeFile(hosts, '[first]\na ansible_connection=local\n[second]\nb ansible_connection=local\n[other]\nc ansible_connection=local\n');
+    const work = path.join(dir, 'limited');
+    const playbook = path.join(dir, 'two-plays.yaml');
+    const play = (name: string, group: string) =>
+      [`- name: ${name}`, `  hosts: ${group}`, '  tasks:', `    - id: mark-${group}`, `      copy: { dest: "${work}/{{ inventory_hostname }}-${group}", content: "x" }`];
+    await writeFile(playbook, [...play('on first', 'first'), ...play('on second', 'second'), ''].join('\n'));
+    await mkdir(work, { recursive: true });
+
+    const run = await playgraph(['run', playbook, '-i', hosts, '--limit', 'b', '--output', 'json']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const plays = run.events.flatMap((event) => (event.type === 'play-start' ? [[event.name, event.hosts, event.skipped]] : []));
+    expect(plays).toEqual([['on first', [], 'no hosts matched'], ['on second', ['b'], undefined]]);
+    expect(existsSync(path.join(work, 'b-second'))).toBe(true);
+    expect(existsSync(path.join(work, 'a-first'))).toBe(false);
+
+    const plain = await playgraph(['run', playbook, '-i', hosts, '--limit', 'b', '--check']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/PLAY \[on first\]\s*\n\s*skipping: no hosts matched/);
+
+    for (const [limit, message] of [['c', /--limit 'c' matches no host of any play/], ['nohost', /--limit 'nohost' matches no host in inventory/]] as const) {
+      const bad = await playgraph(['run', playbook, '-i', hosts, '--limit', limit]);
+      expect(bad.code, bad.stdout + bad.stderr).toBe(4);
+      expect(bad.stderr).toMatch(message);
+    }
+  });
+});
+

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.ts';
 import { loadInventory } from '../../../src/inventory/load.ts';
-import { applyLimit, selectHosts, splitHostPattern } from '../../../src/inventory/patterns.ts';
+import { limitHosts, selectHosts, splitHostPattern } from '../../../src/inventory/patterns.ts';
 import type { Inventory } from '../../../src/inventory/types.ts';
 
 const fixture = join(import.meta.dirname, '../../fixtures/inventory/yaml-cluster/hosts.yaml');
@@ -84,26 +84,27 @@ describe('splitHostPattern', () => {
   });
 });
 
-describe('applyLimit', () => {
-  const play = ['server1', 'server2', 'server3'];
+describe('limitHosts', () => {
   it.each([
     ['server2', ['server2']],
     ['redis_masters[0]:server3', ['server1', 'server3']],
-    ['!server1', ['server2', 'server3']],
-    ['monitoring', ['server1']],
+    ['redis:!server1', ['server2', 'server3']],
+    ['monitoring', ['server1', 'grafana.example.com']],
   ])('--limit %s', (limit, expected) => {
-    expect(applyLimit(inventory, play, limit)).toEqual(expected);
+    expect(limitHosts(inventory, limit)).toEqual(expected);
   });
 
-  it('reads host names from @file, one a line', () => {
+  it('reads host names from @file, one a line; an empty file names none', () => {
     const dir = mkdtempSync(join(tmpdir(), 'limit-'));
-    writeFileSync(join(dir, 'retry'), 'server3\nserver1\n');
-    expect(applyLimit(inventory, play, `@${join(dir, 'retry')}`)).toEqual(['server1', 'server3']);
+    writeFileSync(join(dir, 'retry'), 'server3\n\nserver1\n');
+    expect(limitHosts(inventory, `@${join(dir, 'retry')}`)).toEqual(['server3', 'server1']);
+    writeFileSync(join(dir, 'empty'), '\n');
+    expect(limitHosts(inventory, `@${join(dir, 'empty')}`)).toEqual([]);
   });
 
-  it('is an InputError when nothing is left or the file is missing', () => {
-    expect(() => applyLimit(inventory, play, 'bastion')).toThrow(/--limit 'bastion' leaves no hosts/);
-    expect(() => applyLimit(inventory, play, '@/nonexistent/limit')).toThrow(InputError);
+  it('selects no host (not an error: the plays decide) for a name the inventory lacks; a missing file is an InputError', () => {
+    expect(limitHosts(inventory, 'nohost')).toEqual([]);
+    expect(() => limitHosts(inventory, '@/nonexistent/limit')).toThrow(InputError);
   });
 });
 
