@@ -1,10 +1,12 @@
 // redis.config: one redis.conf per node of this host (the guide's section 3.2), written 0600
 // with its data dir, each path derived from the port. The plan shows every file as a FileChange,
-// so --diff shows it (the engine masks the password; descriptions never carry it).
+// so --diff shows it, with the passwords of both sides masked (config-secrets.ts: the file being
+// replaced may hold an old password the engine was never told about); descriptions never carry one.
 import { z } from 'zod';
 import { CommandError, InputError } from '../../src/errors.ts';
 import { defineModule, type FileChange, type TaskContext } from '../../src/modules/module.ts';
 import { checkLayoutCollisions } from './config-layout.ts';
+import { maskedChange, secretForms } from './config-secrets.ts';
 import { renderNodeConfig, type ConfigNode, type SettingValue } from './config-render.ts';
 import { nodesOnHost, topologyFromPlay } from './topology.ts';
 
@@ -107,13 +109,16 @@ export const taskModule = defineModule<ConfigParams, ConfigState>({
       existing.set(layout.configFile, stat && content ? { content: content.toString('utf8'), mode: stat.mode } : null);
       if ((await ctx.conn.stat(layout.dir, { become: ctx.become }))?.type !== 'directory') missingDirs.add(layout.dir);
     }
+    // The old password, in the file being replaced, and the new one as the file quotes it.
+    const texts = [...rendered.map((r) => r.text), ...[...existing.values()].flatMap((f) => (f ? [f.content] : []))];
+    for (const form of texts.flatMap(secretForms)) ctx.addSecret(form);
     const plan = planConfigFiles(
       rendered.map((r) => ({ path: r.layout.configFile, dir: r.layout.dir, content: r.text })),
       { existing, missingDirs },
     );
     const paths = rendered.map((r) => r.layout.configFile);
     if (plan.summary.length === 0) return { status: 'ok', reason: `${paths.join(', ')} up to date`, result: { configs: paths } };
-    return { status: 'change', description: plan.summary.join('; '), files: plan.changes, state: plan.state };
+    return { status: 'change', description: plan.summary.join('; '), files: plan.changes.map(maskedChange), state: plan.state };
   },
 
   async apply(ctx, _params, state) {
