@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
-import { checkLayoutCollisions, layoutCollisions, layoutFromConfText, nodeLayout } from './config-layout.ts';
 import { confValue, mergeSettings, renderNodeConfig, type ConfigNode } from './config-render.ts';
-import { configParams, planConfigFiles } from './config.ts';
+import { configParams, planConfigFiles, taskModule } from './config.ts';
 
 const master: ConfigNode = { ref: 'server1:7300', port: 7300, busPort: 17300, address: '192.168.0.101', role: 'master' };
 const replica: ConfigNode = { ref: 'server1:7402', port: 7402, busPort: 17402, address: '192.168.0.101', role: 'replica', masterRef: 'server3:7302' };
@@ -101,55 +100,28 @@ describe('renderNodeConfig', () => {
   });
 });
 
-// The guide's section 3.2 configs, as printed (replica config copied from the master's).
-const guideMaster = `daemonize yes
-port 7300
-pidfile redis_7300.pid
-logfile "/home/ubuntu/redis-cluster/etc/redis_7300.log"
-dir /home/ubuntu/redis-cluster/etc
-appenddirname "appendonlydir_7300"
-cluster-config-file node-7300.conf
-cluster-enabled yes
-`;
-const guideReplica = `daemonize yes
-port 7401
-pidfile redis_7401.pid
-logfile "/home/ubuntu/redis-cluster/etc/redis_7300.log"
-dir /home/ubuntu/redis-cluster/etc
-appenddirname "appendonlydir_7400"
-cluster-config-file node-7300.conf
-cluster-enabled yes
-`;
-
-describe('checkLayoutCollisions', () => {
-  it("refuses the guide's slip: a replica reusing the master's cluster-config-file and logfile", () => {
-    const layouts = [
-      layoutFromConfText('server1', '/home/ubuntu/redis-cluster/7300.conf', guideMaster),
-      layoutFromConfText('server1', '/home/ubuntu/redis-cluster/7401.conf', guideReplica),
-    ];
-    expect(layoutCollisions(layouts)).toEqual([
-      'host server1: nodes 7300 and 7401 would share cluster-config-file /home/ubuntu/redis-cluster/etc/node-7300.conf',
-      'host server1: nodes 7300 and 7401 would share logfile /home/ubuntu/redis-cluster/etc/redis_7300.log',
-      'host server1: nodes 7300 and 7401 would share RDB file (dir + dbfilename) /home/ubuntu/redis-cluster/etc/dump.rdb',
-    ]);
-    expect(() => checkLayoutCollisions(layouts)).toThrow(InputError);
+describe('per-node files', () => {
+  const guideNodes: ConfigNode[] = [7300, 7301, 7302, 7400, 7401, 7402].map((port) => ({
+    ref: `local:${port}`, port, busPort: port + 10000, address: '127.0.0.1', role: port < 7400 ? 'master' : 'replica',
+  }));
+  it("gives each of the guide's six nodes on one machine its own files, as Redis resolves them", () => {
+    const files = guideNodes.flatMap((node) => {
+      const d = directives(renderNodeConfig({ node, host: 'local', baseDir: '/r', bind: '127.0.0.1', settings: {} }).text);
+      // Redis opens relative names in `dir`: the cluster config, the AOF dir and the RDB file.
+      const dir = d.get('dir')!;
+      return [`/r/${node.port}.conf`, d.get('pidfile'), d.get('logfile'), `${dir}/${d.get('cluster-config-file')}`, `${dir}/${d.get('appenddirname')}`, `${dir}/${d.get('dbfilename')}`, dir];
+    });
+    expect(files).toHaveLength(42);
+    expect(new Set(files).size).toBe(42);
   });
 
-  it('allows the same files on different hosts, and the generated layout on one host', () => {
-    const a = layoutFromConfText('server1', '/r/7300.conf', guideMaster);
-    const b = layoutFromConfText('server2', '/r/7300.conf', guideMaster);
-    expect(layoutCollisions([a, b])).toEqual([]);
-    expect(() => checkLayoutCollisions([nodeLayout('s', '/r', 7300), nodeLayout('s', '/r', 7402)])).not.toThrow();
-  });
-
-  it('refuses a shared AOF dir, pidfile and port', () => {
-    const one = nodeLayout('s', '/r', 7300);
-    const two = { ...nodeLayout('s', '/r', 7301), dir: one.dir, appendDirName: one.appendDirName, pidfile: one.pidfile, port: 7300 };
-    expect(layoutCollisions([one, two])).toEqual([
-      'host s: nodes 7300 and 7300 would share port 7300',
-      'host s: nodes 7300 and 7300 would share pidfile /r/7300/redis_7300.pid',
-      'host s: nodes 7300 and 7300 would share AOF dir (dir + appenddirname) /r/7300/appendonlydir-7300',
-    ]);
+  it("refuses the guide's slip (a replica keeping node-7300.conf) as an override, and a port given twice", async () => {
+    expect(() => mergeSettings({ 'cluster-config-file': 'node-7300.conf' })).toThrow(/cluster-config-file is set by redis.config itself/);
+    const ctx = { host: { name: 'server1', vars: {} }, addSecret: () => undefined } as never;
+    const twice = configParams.parse({ nodes: [{ port: 7300, address: '10.0.0.1' }, { port: 7300, address: '10.0.0.1', role: 'replica' }] });
+    await expect(taskModule.check(ctx, twice)).rejects.toThrow('redis.config on server1: port 7300 is used by two nodes, which would share its files');
+    const busPort = configParams.parse({ nodes: [{ port: 7300, address: '10.0.0.1' }, { port: 17300, address: '10.0.0.1' }] });
+    await expect(taskModule.check(ctx, busPort)).rejects.toThrow(/port 17300 is used by two nodes/);
   });
 });
 

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { CommandError, InputError } from '../../src/errors.ts';
 import { defineModule, type FileChange, type TaskContext } from '../../src/modules/module.ts';
-import { checkLayoutCollisions } from './config-layout.ts';
 import { maskedChange, secretForms } from './config-secrets.ts';
 import { renderNodeConfig, type ConfigNode, type SettingValue } from './config-render.ts';
 import { nodesOnHost, topologyFromPlay } from './topology.ts';
@@ -75,6 +74,10 @@ function nodesFor(ctx: TaskContext, params: ConfigParams): ConfigNode[] {
   if (params.nodes) {
     const foreign = params.nodes.find((n) => n.host !== undefined && n.host !== ctx.host.name);
     if (foreign) throw new InputError(`redis.config on ${ctx.host.name}: node ${foreign.host}:${foreign.port} belongs to another host`);
+    // Every file is derived from the port: a port (or bus port) listed twice is two nodes sharing files.
+    const claimed = params.nodes.flatMap((n) => [n.port, n.busPort ?? n.port + 10000]);
+    const twice = claimed.find((port, i) => claimed.indexOf(port) !== i);
+    if (twice !== undefined) throw new InputError(`redis.config on ${ctx.host.name}: port ${twice} is used by two nodes, which would share its files`);
     return params.nodes.map((n) => ({
       ref: n.ref ?? `${ctx.host.name}:${n.port}`,
       port: n.port,
@@ -99,7 +102,6 @@ export const taskModule = defineModule<ConfigParams, ConfigState>({
     const rendered = nodes.map((node) =>
       renderNodeConfig({ node, host: ctx.host.name, baseDir: params.base_dir, bind: params.bind, password: params.password, settings: params.settings as Record<string, SettingValue> }),
     );
-    checkLayoutCollisions(rendered.map((r) => r.layout));
 
     const existing = new Map<string, { content: string; mode: number } | null>();
     const missingDirs = new Set<string>();

@@ -10,6 +10,11 @@ export interface TopologyHostInput {
   name: string;
   /** Address other nodes and the controller reach it at (ansible_host); announced to the cluster. */
   address: string;
+  /**
+   * The machine the host is (machineOf); default: its address. Inventory hosts on one machine
+   * share its ports and files, and a replica there is on its master's host.
+   */
+  machine?: string;
   masters: number[];
   /** `replica_of` is "HOST:PORT" with HOST an inventory host name (its address is accepted too). */
   replicas: { port: number; replica_of?: string }[];
@@ -27,6 +32,8 @@ export interface TopologyNode {
   ref: string;
   host: string;
   address: string;
+  /** The machine the host is: what the same-host rule and port uniqueness are about. */
+  machine: string;
   port: number;
   /** Cluster bus port: port + 10000, as Redis uses by default and the guide opens. */
   busPort: number;
@@ -68,17 +75,26 @@ export function nodeRef(host: string, port: number): string {
 export function resolveTopology(hosts: readonly TopologyHostInput[], options: TopologyOptions): Topology {
   const masters: TopologyNode[] = [];
   const replicaInputs: { host: TopologyHostInput; port: number; replicaOf?: string; order: number }[] = [];
-  const taken = new Map<string, string>(); // host:port -> what uses it, for collision messages
+  // machine + port -> the host and node using it. Keyed on the machine, not the inventory name:
+  // two names for one machine with the same port would share the port and every file under it.
+  const taken = new Map<string, { host: string; use: string }>();
 
   const claim = (host: TopologyHostInput, port: number, what: string) => {
     if (!Number.isInteger(port) || port < 1 || port + BUS_PORT_OFFSET > 65535) {
       throw new InputError(`host ${host.name}: ${what} port ${port} is not a port whose bus port (port + ${BUS_PORT_OFFSET}) fits under 65536`);
     }
+    const machine = machineKey(host);
     for (const [p, use] of [[port, what], [port + BUS_PORT_OFFSET, `${what} (its cluster bus port)`]] as const) {
-      const key = nodeRef(host.name, p);
+      const key = `${machine}\0${p}`;
       const previous = taken.get(key);
-      if (previous) throw new InputError(`host ${host.name}: port ${p} is used twice: by ${previous} and by ${use}`);
-      taken.set(key, use);
+      if (previous?.host === host.name) throw new InputError(`host ${host.name}: port ${p} is used twice: by ${previous.use} and by ${use}`);
+      if (previous) {
+        throw new InputError(
+          `hosts ${previous.host} and ${host.name} are one machine (${machine}): port ${p} is used twice: ` +
+            `by ${previous.host} ${previous.use} and by ${host.name} ${use}, which would also share its config, data and log files`,
+        );
+      }
+      taken.set(key, { host: host.name, use });
     }
   };
 
@@ -101,9 +117,10 @@ export function resolveTopology(hosts: readonly TopologyHostInput[], options: To
   // Explicit replica_of first, so the automatic placement balances around them.
   for (const r of replicaInputs.filter((r) => r.replicaOf !== undefined)) {
     const master = findMaster(masters, r.replicaOf!, r.host.name, r.port);
-    if (master.host === r.host.name && !options.allowSameHost) {
+    if (master.machine === machineKey(r.host) && !options.allowSameHost) {
+      const where = master.host === r.host.name ? 'the same host' : `the same machine (${master.host} and ${r.host.name} are both ${master.machine})`;
       throw new InputError(
-        `host ${r.host.name}: replica ${r.port} has replica_of ${r.replicaOf}, a master on the same host; ` +
+        `host ${r.host.name}: replica ${r.port} has replica_of ${r.replicaOf}, a master on ${where}; ` +
           'a failed host would take both down (set allow_same_host: true to allow it)',
       );
     }
@@ -116,14 +133,14 @@ export function resolveTopology(hosts: readonly TopologyHostInput[], options: To
     .sort((a, b) => a.port - b.port || a.order - b.order);
   let cursor = 0;
   for (const r of automatic) {
-    let candidates = masters.map((m, index) => ({ m, index })).filter(({ m }) => m.host !== r.host.name);
+    let candidates = masters.map((m, index) => ({ m, index })).filter(({ m }) => m.machine !== machineKey(r.host));
     if (candidates.length === 0 && options.allowSameHost) candidates = masters.map((m, index) => ({ m, index }));
     if (candidates.length === 0) {
       throw new InputError(
         masters.length === 0
           ? `host ${r.host.name}: replica ${r.port} has no master to follow: no host lists redis_masters`
           : `host ${r.host.name}: replica ${r.port} cannot be placed on another host than its master: ` +
-              'every master is on this host (give replica_of, or set allow_same_host: true)',
+              `every master is on this host or machine (${machineKey(r.host)}) (give replica_of, or set allow_same_host: true)`,
       );
     }
     const fewest = Math.min(...candidates.map(({ m }) => replicaCount.get(m.ref)!));
@@ -146,7 +163,28 @@ export function resolveTopology(hosts: readonly TopologyHostInput[], options: To
 }
 
 function node(host: TopologyHostInput, port: number, role: NodeRole): TopologyNode {
-  return { ref: nodeRef(host.name, port), host: host.name, address: host.address, port, busPort: port + BUS_PORT_OFFSET, role };
+  return { ref: nodeRef(host.name, port), host: host.name, address: host.address, machine: machineKey(host), port, busPort: port + BUS_PORT_OFFSET, role };
+}
+
+function machineKey(host: TopologyHostInput): string {
+  return host.machine ?? host.address;
+}
+
+export const CONTROLLER = 'the controller';
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+/**
+ * Which machine an inventory host is, from its connection variables, so that two names for one
+ * machine count as one host: the controller for `ansible_connection: local` and for ssh to a
+ * loopback address on the default port; else ansible_host (or the name), with ansible_port when it
+ * is not 22, since port-forwarded VMs and containers share an address but are different machines.
+ * Names are not resolved: two different names for one address are not caught.
+ */
+export function machineOf(name: string, vars: Record<string, unknown>): string {
+  const address = typeof vars.ansible_host === 'string' && vars.ansible_host !== '' ? vars.ansible_host : name;
+  const port = vars.ansible_port === undefined || vars.ansible_port === '' ? 22 : Number(vars.ansible_port);
+  if (vars.ansible_connection === 'local' || (LOOPBACK.test(address) && port === 22)) return CONTROLLER;
+  return port === 22 ? address : `${address}:${port}`;
 }
 
 function findMaster(masters: TopologyNode[], replicaOf: string, hostName: string, port: number): TopologyNode {
@@ -202,7 +240,8 @@ export function slotRanges(masterCount: number): SlotRange[] {
 
 /**
  * The topology from the play's hosts and their variables: `redis_masters` (ports),
- * `redis_replicas` (ports, or `{port, replica_of}`), address from `ansible_host` (else the name).
+ * `redis_replicas` (ports, or `{port, replica_of}`), address from `ansible_host` (else the name),
+ * machine from the connection variables (machineOf).
  * Hosts listing neither take no part. Every module of a run computes the same answer from it.
  */
 export function topologyFromPlay(hosts: readonly { name: string; vars: Record<string, unknown> }[], options: TopologyOptions): Topology {
@@ -218,6 +257,7 @@ export function topologyFromPlay(hosts: readonly { name: string; vars: Record<st
     inputs.push({
       name,
       address: typeof vars.ansible_host === 'string' && vars.ansible_host !== '' ? vars.ansible_host : name,
+      machine: machineOf(name, vars),
       masters: masters.map(toPort),
       replicas: replicas.map((entry) => replicaEntry(name, entry)),
     });
