@@ -17,7 +17,14 @@ import type { ConnectionSpec, InventoryHost } from './types.ts';
 const SSH_CONNECTIONS = new Set(['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh']);
 const LOCAL_CONNECTIONS = new Set(['local', 'ansible.builtin.local']);
 
-export function connectionSpecFor(host: InventoryHost): ConnectionSpec {
+/** Every variable connectionSpecFor reads: a template in any of them must resolve before connecting. */
+export const CONNECTION_VARIABLES = [
+  'ansible_connection', 'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user',
+  'ansible_ssh_user', 'ansible_private_key_file', 'ansible_ssh_private_key_file', 'ansible_become', 'ansible_become_user',
+] as const;
+
+/** `host.vars` are the host's variables as a task sees them (see src/run/host-connections.ts). */
+export function connectionSpecFor(host: Pick<InventoryHost, 'name' | 'vars'>): ConnectionSpec {
   const vars = host.vars;
   const pick = (...names: string[]): unknown => {
     let found: unknown;

@@ -1,10 +1,8 @@
-import { ConnectionPool } from '../connect/open.ts';
-import { connectionSpecFor } from '../inventory/connection-spec.ts';
-import type { InventoryHost } from '../inventory/types.ts';
+import type { PlayGraph } from '../graph/types.ts';
 import { exitCodeFor } from '../report/recap.ts';
 import type { Recap, RunEventSink } from './events.ts';
+import { RunConnections } from './host-connections.ts';
 import { createNodeRunner, nodeRef } from './node-runner.ts';
-import type { PlayGraph } from '../graph/types.ts';
 import type { PreparedRun, SkippedPlay } from './prepare.ts';
 import { RecapCollector } from './recap-collector.ts';
 import { rollbackPlay } from './rollback.ts';
@@ -30,11 +28,6 @@ export interface RunResult {
   aborted: boolean;
 }
 
-/** Ansible's implicit localhost: reachable without being listed, over the local connection. */
-function implicitLocalhost(name: string): InventoryHost {
-  return { name, groups: [], vars: { ansible_connection: 'local' } };
-}
-
 /** The plays that run and those --limit skipped, in playbook order. */
 function playsInOrder(prepared: PreparedRun): (PlayGraph | SkippedPlay)[] {
   return [...prepared.graphs, ...prepared.skippedPlays].sort((a, b) => a.playIndex - b.playIndex);
@@ -48,7 +41,7 @@ function playsInOrder(prepared: PreparedRun): (PlayGraph | SkippedPlay)[] {
 export async function executeRun(prepared: PreparedRun, options: ExecuteOptions): Promise<RunResult> {
   const started = Date.now();
   const collector = new RecapCollector(maskingSink(options.sink, prepared.masker));
-  const pool = new ConnectionPool({
+  const connections = new RunConnections(prepared, {
     knownHostsFile: options.knownHostsFile,
     hostKeyChecking: options.hostKeyChecking,
     connectTimeoutMs: options.connectTimeoutMs,
@@ -68,9 +61,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     pendingAfter: new Map(),
     applied: [],
     unreachable: new Map(),
-    connect(hostName) {
-      return pool.connected(hostName, connectionSpecFor(prepared.inventory.hosts.get(hostName) ?? implicitLocalhost(hostName)));
-    },
+    connect: (hostName) => connections.connected(hostName),
   };
 
   const allHosts = [...new Set(prepared.graphs.flatMap((graph) => graph.hosts))];
@@ -87,6 +78,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
         continue;
       }
       const graph = play;
+      connections.enterPlay(graph);
       collector.emit({ type: 'play-start', playIndex: graph.playIndex, name: graph.play.name, hosts: graph.hosts });
       const appliedFrom = run.applied.length;
       const runNode = createNodeRunner(run, graph);
@@ -117,7 +109,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
       }
     }
   } finally {
-    await pool.closeAll();
+    await connections.closeAll();
   }
   const aborted = options.signal.aborted;
   let exitCode = exitCodeFor(collector.recap);

@@ -14,6 +14,7 @@ import type { Play, Playbook } from '../playbook/types.ts';
 import { parseExtraVars } from '../playbook/vars.ts';
 import { renderParams } from './render-params.ts';
 import { explainUndefined, hostVarsFor } from './host-vars.ts';
+import { resolveConnectionSpec } from './host-connections.ts';
 import { SecretMasker, secretsFromVars } from './secrets.ts';
 
 export interface PrepareOptions {
@@ -84,6 +85,8 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
     const selected = selectTasks(play.tasks, { tags: options.tags, skipTags: options.skipTags });
     const graph = { ...buildPlayGraph(playIndex, play, hosts, { selected, withNeeds: options.withNeeds }), patternHosts };
     await checkTasks(registry, inventory, extraVars, graph);
+    // A connection variable whose template fails is bad input now, not a failed task later.
+    for (const host of graph.hosts) resolveConnectionSpec({ inventory, extraVars }, graph, host);
     graphs.push(graph);
   }
   // Ansible would run nothing and exit 0 here; a limit that runs no play at all is a mistake.

@@ -73,3 +73,44 @@ describe('--limit over several plays', () => {
   });
 });
 
+describe('connection variables from play vars and -e', () => {
+  it('reach the connection, per play, with extra vars winning and ansible_become read as a boolean', async () => {
+    const work = path.join(dir, 'become');
+    await mkdir(work, { recursive: true });
+    const playbook = path.join(dir, 'become.yaml');
+    // whoami through sudo as the become user; the copy that saves it runs without become (task vars).
+    const whoami = (play: string) => [
+      '    - id: who',
+      '      command: whoami',
+      '      register: who',
+      '    - id: save',
+      `      copy: { dest: "${work}/${play}", content: "{{ who.stdout }}" }`,
+      '      vars: { ansible_become: false }',
+      '      needs: [who]',
+    ];
+    await writeFile(playbook, [
+      '- name: become user from a templated play var',
+      '  hosts: all',
+      '  vars: { ansible_become: "yes", ansible_become_user: "{{ service_user }}" }',
+      '  tasks:',
+      ...whoami('first'),
+      '- name: become keyword, default become user',
+      '  hosts: all',
+      '  become: true',
+      '  tasks:',
+      ...whoami('second'),
+      '',
+    ].join('\n'));
+    const saved = async () => [await readFile(path.join(work, 'first'), 'utf8'), await readFile(path.join(work, 'second'), 'utf8')];
+
+    const run = await playgraph(['run', playbook, '-i', inventory, '--output', 'json', '-e', 'service_user=nobody']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    // The second play's connection is not the first one's: its become user is root again.
+    expect(await saved()).toEqual(['nobody', 'root']);
+
+    const off = await playgraph(['run', playbook, '-i', inventory, '--output', 'json', '-e', 'service_user=nobody', '-e', 'ansible_become=false']);
+    expect(off.code, off.stdout + off.stderr).toBe(0);
+    expect(await saved()).toEqual(['root', 'root']);
+  });
+});
+
