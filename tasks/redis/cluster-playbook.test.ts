@@ -1,0 +1,77 @@
+// playbooks/cluster.yaml's variables, from the real playbook and inventories: what the README's
+// variables table promises reaches the modules' params, as the engine renders them for a host
+// (inventory vars, then -e), with no host contacted.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateParams } from '../../src/modules/describe.ts';
+import { hostVarsFor } from '../../src/run/host-vars.ts';
+import { prepareRun } from '../../src/run/prepare.ts';
+import { renderParams } from '../../src/run/render-params.ts';
+import { renderNodeConfig, type SettingValue } from './config-render.ts';
+import { taskModule as config, type ConfigParams } from './config.ts';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const scratch = mkdtempSync(join(tmpdir(), 'playgraph-cluster-playbook-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** redis.config's params for `host`, as a run of cluster.yaml with this inventory and these -e would pass them. */
+async function configParamsFor(inventory: string, host: string, extraVars: string[] = []): Promise<{ params: ConfigParams; baseDir: string }> {
+  const prepared = await prepareRun({ playbookFile: 'playbooks/cluster.yaml', inventorySources: [inventory], extraVarArgs: extraVars, cwd: REPO });
+  const graph = prepared.graphs[0]!;
+  const task = graph.play.tasks.find((t) => t.id === 'config')!;
+  const vars = hostVarsFor({ inventory: prepared.inventory, extraVars: prepared.extraVars, registered: new Map() }, graph.play, graph.hosts, host, task).vars;
+  return { params: validateParams(config, renderParams(task.params, vars)), baseDir: graph.play.baseDir };
+}
+
+const directives = (params: ConfigParams) =>
+  renderNodeConfig({
+    node: { ref: 'localhost:7300', port: 7300, busPort: 17300, address: '127.0.0.1', role: 'master' },
+    host: 'localhost',
+    baseDir: params.base_dir,
+    bind: params.bind,
+    settings: params.settings as Record<string, SettingValue>,
+  }).text;
+
+describe('cluster.yaml: the guide settings from variables', () => {
+  it("defaults to the guide's bind and settings (three servers), and loopback on the local inventory", async () => {
+    const servers = (await configParamsFor('inventory/three-servers.yaml', 'server1')).params;
+    expect(servers).toMatchObject({ bind: '0.0.0.0 -::1', settings: {} });
+    expect((await configParamsFor('inventory/local.yaml', 'localhost')).params.bind).toBe('127.0.0.1 -::1');
+  });
+
+  it('merges redis_settings over the guide defaults and takes redis_bind, from -e', async () => {
+    const { params } = await configParamsFor('inventory/local.yaml', 'localhost', [
+      JSON.stringify({ redis_settings: { maxmemory: '100mb', 'cluster-node-timeout': 15000, hz: 20 } }),
+      'redis_bind=127.0.0.2',
+    ]);
+    const text = directives(params);
+    expect(text).toMatch(/^bind 127\.0\.0\.2$/m);
+    expect(text).toMatch(/^maxmemory 100mb$/m);
+    expect(text).toMatch(/^cluster-node-timeout 15000$/m);
+    expect(text).toMatch(/^hz 20$/m);
+    // The guide's other values stay.
+    expect(text).toMatch(/^maxmemory-policy noeviction$/m);
+    expect(text).toMatch(/^appendonly yes$/m);
+  });
+
+  it('refuses a per-node directive in redis_settings', async () => {
+    const { params } = await configParamsFor('inventory/local.yaml', 'localhost', [JSON.stringify({ redis_settings: { logfile: '/tmp/shared.log' } })]);
+    expect(() => directives(params)).toThrow(/logfile is set by redis.config itself/);
+  });
+});
+
+describe('cluster.yaml: where values come from', () => {
+  it("takes the password from a controller file with lookup('file', ...), its trailing newline dropped", async () => {
+    const file = join(scratch, 'redis-password');
+    writeFileSync(file, 'from-a-file-pw\n', { mode: 0o600 });
+    const { params } = await configParamsFor('inventory/local.yaml', 'localhost', [JSON.stringify({ redis_password: `{{ lookup('file', '${file}') }}` })]);
+    expect(params.password).toBe('from-a-file-pw');
+  });
+
+  it("resolves paths against the playbook's directory (a relative redis_source_tarball)", async () => {
+    // redis.build pushes a relative tarball from ctx.baseDir, which is the play's baseDir.
+    expect((await configParamsFor('inventory/local.yaml', 'localhost')).baseDir).toBe(join(REPO, 'playbooks'));
+  });
+});
