@@ -67,6 +67,15 @@ export interface TaskContext {
 }
 
 /**
+ * What a module can see before any host is contacted: the host's variables as known then
+ * (no `register:` results yet) and the playbook's directory on the controller.
+ */
+export interface PreflightContext {
+  host: { name: string; vars: Vars };
+  baseDir: string;
+}
+
+/**
  * A typed task module. `check` reads state and plans; `apply` makes the planned change.
  * Modules keep the decision logic in pure functions (facts in, plan out) so it is unit-tested
  * from data with no host at all, as pyinfra does with its operations.
@@ -76,6 +85,12 @@ export interface TaskModule<P = any, S = any> {
   name: string;
   summary: string;
   params: z.ZodType<P>;
+  /**
+   * Optional: checks of the params that need only the controller (a template file exists and
+   * renders), run for every host while the run is prepared. Throw an InputError with a position:
+   * bad input is refused before anything on any host has changed.
+   */
+  preflight?(ctx: PreflightContext, params: P): Promise<void>;
   check(ctx: TaskContext, params: P): Promise<CheckResult<S>>;
   apply(ctx: TaskContext, params: P, state: S): Promise<ApplyResult>;
   /** Undoes what `apply` did, given its rollbackState; runs in reverse graph order on failure. */

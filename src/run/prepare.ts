@@ -126,7 +126,10 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
       throw cause;
     };
     try {
-      for (const condition of task.when) evaluateCondition(condition, hostVars.vars, task.keyPositions['when'] ?? task.position);
+      const when = task.when.every((condition) => evaluateCondition(condition, hostVars.vars, task.keyPositions['when'] ?? task.position));
+      // Skipped as things stand (`when: x is defined`): its params may rely on the condition,
+      // so they are checked if and when it runs.
+      if (!when) continue;
     } catch (error) {
       deferred(error);
       continue;
@@ -144,11 +147,13 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
     }
     for (const item of items) {
       const vars = task.loop === undefined ? hostVars.vars : { ...hostVars.vars, [task.loopVar]: item };
+      const position = moduleKeyPosition(task);
       try {
-        const position = moduleKeyPosition(task);
-        validateParams(module, renderParams(task.params, vars, position), position);
+        const params = validateParams(module, renderParams(task.params, vars, position), position);
+        await module.preflight?.({ host: { name: node.host, vars }, baseDir: play.baseDir }, params);
       } catch (error) {
-        deferred(error);
+        // A module's own refusal without a position points at its task.
+        deferred(error instanceof InputError && !error.position ? new InputError(error.message, position, { cause: error }) : error);
       }
     }
   }

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { TaskError } from '../../src/errors.ts';
+import { InputError, TaskError } from '../../src/errors.ts';
 import { groupParam, modeParam, ownerParam } from '../../src/modules/file-attrs.ts';
 import {
   applyContent,
@@ -10,7 +10,8 @@ import {
   rollbackContent,
   type ContentState,
 } from '../../src/modules/file-content.ts';
-import { defineModule } from '../../src/modules/module.ts';
+import { defineModule, type PreflightContext } from '../../src/modules/module.ts';
+import { renderTemplateFile } from '../../src/playbook/template-file.ts';
 
 export const templateParams = z.strictObject({
   src: z.string().min(1).describe('Template file on the controller: absolute, or found in the playbook\'s templates/ dir, then the playbook dir'),
@@ -29,9 +30,8 @@ export function templateCandidates(baseDir: string, src: string): string[] {
   return [path.join(baseDir, 'templates', src), path.join(baseDir, src)];
 }
 
-async function findTemplate(baseDir: string, src: string): Promise<string> {
-  const candidates = templateCandidates(baseDir, src);
-  for (const candidate of candidates) {
+async function findTemplate(baseDir: string, src: string): Promise<string | undefined> {
+  for (const candidate of templateCandidates(baseDir, src)) {
     try {
       await access(candidate);
       return candidate;
@@ -39,7 +39,17 @@ async function findTemplate(baseDir: string, src: string): Promise<string> {
       // not here; try the next place
     }
   }
-  throw new TaskError(`template ${src} not found; looked in ${candidates.join(', ')}`);
+  return undefined;
+}
+
+function notFound(baseDir: string, src: string): string {
+  return `template ${src} not found; looked in ${templateCandidates(baseDir, src).join(', ')}`;
+}
+
+/** The rendered text for this host; undefined variables point at the template's line. */
+async function renderFor(ctx: PreflightContext, file: string): Promise<string> {
+  const text = (await readControllerFile(file)).toString('utf8');
+  return renderTemplateFile(text, { ...ctx.host.vars, template_path: file, template_host: ctx.host.name }, file);
 }
 
 export const taskModule = defineModule<TemplateParams, ContentState>({
@@ -47,14 +57,22 @@ export const taskModule = defineModule<TemplateParams, ContentState>({
   summary: 'Render a nunjucks template with the host\'s variables and write it like copy',
   params: templateParams,
 
+  // The template is on the controller: a missing file or an undefined variable is bad input,
+  // found before any host is touched, unless it needs a `register:` result (checked at run time).
+  async preflight(ctx, params) {
+    const file = await findTemplate(ctx.baseDir, params.src);
+    if (!file) throw new InputError(notFound(ctx.baseDir, params.src));
+    await renderFor(ctx, file);
+  },
+
   async check(ctx, params) {
     const file = await findTemplate(ctx.baseDir, params.src);
-    const text = (await readControllerFile(file)).toString('utf8');
+    if (!file) throw new TaskError(notFound(ctx.baseDir, params.src));
     let rendered: string;
     try {
-      rendered = ctx.render(text, { template_path: file, template_host: ctx.host.name });
+      rendered = await renderFor(ctx, file);
     } catch (error) {
-      throw new TaskError(`${file}: ${(error as Error).message}`, { cause: error });
+      throw new TaskError((error as Error).message, { cause: error });
     }
     return checkContent(ctx, params.dest, Buffer.from(rendered, 'utf8'), params);
   },
