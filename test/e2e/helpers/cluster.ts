@@ -1,10 +1,13 @@
 // The local inventory's six nodes (the guide's single server) seen from outside the engine:
 // plain ioredis clients and an ioredis Cluster client, never playgraph's own code, so the e2e
 // tests check what a user of the cluster would see. Also the cleanup that stops every node.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
+import { parse, stringify } from 'yaml';
 import { nodeLayout } from '../../../tasks/redis/config-layout.ts';
+import { REPO } from './playgraph.ts';
 
 export const MASTERS = [7300, 7301, 7302];
 export const REPLICAS = [7400, 7401, 7402];
@@ -145,4 +148,41 @@ function isRedisServer(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+interface PlaybookTask {
+  id: string;
+  needs?: string[];
+  tags?: string[];
+  [key: string]: unknown;
+}
+
+/**
+ * playbooks/cluster.yaml as it is, with one step added between meet and replicate: `stray-slot`
+ * gives replica 7400 a slot with redis-cli, as an operator's CLUSTER ADDSLOTS sent to the wrong
+ * node would, so redis.replicate then refuses for real (no test-only code path). Every task, param,
+ * handler and the play's `rollback:` are the real playbook's, read afresh: a change there, or its
+ * rollback gone, shows in the tests that run this. addslots waits for the stray slot too, so it
+ * never races it. meet also gets the tag `meet`: `--tags meet` is a run stopped after meet.
+ * Written to `dir`; returns its path.
+ */
+export function strayslotPlaybook(dir: string): string {
+  const plays = parse(readFileSync(join(REPO, 'playbooks', 'cluster.yaml'), 'utf8')) as { tasks: PlaybookTask[] }[];
+  const tasks = plays[0]!.tasks;
+  const meet = tasks.findIndex((t) => t.id === 'meet');
+  if (meet < 0) throw new Error('playbooks/cluster.yaml has no task with id meet');
+  tasks[meet] = { ...tasks[meet]!, tags: [...(tasks[meet]!.tags ?? []), 'meet'] };
+  tasks.splice(meet + 1, 0, {
+    id: 'stray-slot',
+    name: 'Give replica 7400 slot 16383 by mistake',
+    // -e: exit non-zero on an error reply, so a refused ADDSLOTS fails this step, not replicate.
+    command: { argv: ['{{ redis_prefix }}/bin/redis-cli', '-e', '-p', '7400', 'CLUSTER', 'ADDSLOTS', '16383'] },
+    run_once: true,
+    needs: ['meet'],
+    tags: ['cluster'],
+  });
+  for (const t of tasks) if (t.id === 'replicate' || t.id === 'addslots') t.needs = [...(t.needs ?? []), 'stray-slot'];
+  const file = join(dir, 'cluster-stray-slot.yaml');
+  writeFileSync(file, stringify(plays));
+  return file;
 }
