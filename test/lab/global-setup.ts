@@ -6,7 +6,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { acquireLabLock, labLockFile } from './lab-lock.ts';
-import { createLab, destroyLab, DEFAULT_LAB_NAME, LAB_DESCRIPTION_FILE, type LabDescription } from './lab.ts';
+import { assertRoot, createLab, destroyLab, DEFAULT_LAB_NAME, LAB_DESCRIPTION_FILE, type LabDescription } from './lab.ts';
 
 export { LAB_DESCRIPTION_FILE };
 
@@ -20,6 +20,9 @@ declare module 'vitest' {
 const LOCK_TIMEOUT_MS = 30 * 60_000;
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Before the lock: a non-root run must be refused at once, not wait 30 min for a root run's lab
+  // (or take the lock and stall the next root run).
+  assertRoot();
   const hosts = Number(process.env.PLAYGRAPH_LAB_HOSTS ?? 3);
   const releaseLock = await acquireLabLock(DEFAULT_LAB_NAME, {
     timeoutMs: LOCK_TIMEOUT_MS,
