@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { LabError } from './lab-errors.ts';
 import { run } from './run-command.ts';
 
 export interface LabHost {
@@ -138,7 +139,7 @@ export async function startSshd(host: LabHost): Promise<number> {
   );
   child.unref();
   const exited = new Promise<never>((_, reject) => {
-    child.once('exit', (code) => reject(new Error(`lab: sshd for ${host.name} exited (${code}); see ${path.join(host.root, 'sshd.log')}`)));
+    child.once('exit', (code) => reject(new LabError(`lab: sshd for ${host.name} exited (${code}); see ${path.join(host.root, 'sshd.log')}`)));
     child.once('error', reject);
   });
   await Promise.race([waitForSshBanner(host.address, 22, 10_000), exited]);
@@ -150,7 +151,7 @@ async function waitForSshBanner(address: string, port: number, timeoutMs: number
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await readsBanner(address, port)) return;
-    if (Date.now() > deadline) throw new Error(`lab: no sshd answered on ${address}:${port} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new LabError(`lab: no sshd answered on ${address}:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -2,6 +2,7 @@
 // otherwise destroy each other's lab as "stale". The lock file holds the owner's pid; a lock whose
 // owner is dead is stale and taken over.
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { LabError } from './lab-errors.ts';
 
 const POLL_MS = 500;
 
@@ -42,7 +43,7 @@ export async function acquireLabLock(name: string, options: { timeoutMs: number;
       reported = true;
       options.onWait?.(owner);
     }
-    if (Date.now() > deadline) throw new Error(`lab ${name} is still in use by pid ${owner} (lock ${file})`);
+    if (Date.now() > deadline) throw new LabError(`lab ${name} is still in use by pid ${owner} (lock ${file})`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }

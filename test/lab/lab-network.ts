@@ -3,6 +3,7 @@
 // labs coexist (the e2e run's `default` beside a `bench`), and an interrupted run can be found and
 // cleaned up from its name alone, without any state file.
 import { createHash } from 'node:crypto';
+import { LabError } from './lab-errors.ts';
 import { run, runQuietly } from './run-command.ts';
 
 export const DEFAULT_NETWORK_LAB = 'default';
@@ -35,7 +36,7 @@ export function labNetwork(labName: string): LabNetwork {
 
 export function hostAddress(network: LabNetwork, index: number): string {
   if (!Number.isInteger(index) || index < 1 || index > MAX_HOSTS_PER_LAB) {
-    throw new Error(`lab: host index ${index} outside 1..${MAX_HOSTS_PER_LAB}`);
+    throw new LabError(`lab: host index ${index} outside 1..${MAX_HOSTS_PER_LAB}`);
   }
   return `${network.subnetPrefix}.${10 + index}`;
 }
@@ -82,13 +83,18 @@ export async function ensureBridge(network: LabNetwork): Promise<void> {
 /** Creates the namespace with a veth whose far end is `eth0` inside it, addressed and up. */
 export async function createHostNetwork(network: LabNetwork, netns: string, veth: string, address: string): Promise<void> {
   await run('ip', ['netns', 'add', netns]);
-  await run('ip', ['-batch', '-'], {
-    input: [
-      `link add ${veth} type veth peer name eth0 netns ${netns}`,
-      `link set ${veth} master ${network.bridge}`,
-      `link set ${veth} up`,
-    ].join('\n') + '\n',
-  });
+  try {
+    await run('ip', ['-batch', '-'], {
+      input: [
+        `link add ${veth} type veth peer name eth0 netns ${netns}`,
+        `link set ${veth} master ${network.bridge}`,
+        `link set ${veth} up`,
+      ].join('\n') + '\n',
+    });
+  } catch (error) {
+    // ip -batch names neither the link nor the namespace; the person reading this needs both.
+    throw new LabError(`lab: cannot add the veth ${veth} of ${netns} to ${network.bridge}: ${(error as Error).message}`, { cause: error });
+  }
   await run('ip', ['-n', netns, '-batch', '-'], {
     input: ['link set lo up', `addr add ${address}/24 dev eth0`, 'link set eth0 up'].join('\n') + '\n',
   });
@@ -107,8 +113,14 @@ export async function netnsPids(netns: string): Promise<number[]> {
   return out.split(/\s+/).filter(Boolean).map(Number);
 }
 
-/** Deleting the namespace also deletes both ends of its veth pair. */
-export async function deleteNetns(netns: string): Promise<void> {
+/**
+ * Deletes the host's veth pair and then its namespace. The veth goes first and explicitly: a
+ * deleted namespace frees its links only later (in the kernel's cleanup work, or never while a
+ * process still holds it), and a lab created right after would find the name taken. It is deleted
+ * by its inner end, eth0, so a link of the same name that is not the lab's is never touched.
+ */
+export async function deleteHostNetwork(netns: string): Promise<void> {
+  await runQuietly('ip', ['-n', netns, 'link', 'del', 'eth0']);
   await runQuietly('ip', ['netns', 'del', netns]);
 }
 

@@ -7,11 +7,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { LabCleanupError, LabError, LabNeedsRootError } from './lab-errors.ts';
 import { DEPLOY_USER, hostPublicKeyFile, prepareHostFiles, startSshd, type LabHost } from './lab-host.ts';
 import {
   createHostNetwork,
   deleteBridge,
-  deleteNetns,
+  deleteHostNetwork,
   ensureBridge,
   hostAddress,
   labNetwork,
@@ -61,17 +62,16 @@ export function labDescriptionFile(name: string = DEFAULT_LAB_NAME): string {
   return path.join(labDir(name), 'lab.json');
 }
 
-function assertRoot(): void {
+/** Throws LabNeedsRootError unless this process is root; call it before touching anything. */
+export function assertRoot(): void {
   if (typeof process.getuid === 'function' && process.getuid() === 0) return;
-  throw new Error(
-    'the playgraph lab needs root (network namespaces, bridges, bind mounts); run the e2e tests or `npm run lab` as root, e.g. with sudo',
-  );
+  throw new LabNeedsRootError();
 }
 
 const LAB_NAME = /^[a-z0-9][a-z0-9-]{0,20}$/;
 
 function assertName(name: string): void {
-  if (!LAB_NAME.test(name)) throw new Error(`lab: name ${JSON.stringify(name)} must be [a-z0-9-], at most 21 chars`);
+  if (!LAB_NAME.test(name)) throw new LabError(`lab: name ${JSON.stringify(name)} must be [a-z0-9-], at most 21 chars`);
 }
 
 export async function createLab(options: { hosts: number; name?: string }): Promise<Lab> {
@@ -79,16 +79,16 @@ export async function createLab(options: { hosts: number; name?: string }): Prom
   const name = options.name ?? DEFAULT_LAB_NAME;
   assertName(name);
   if (!Number.isInteger(options.hosts) || options.hosts < 1 || options.hosts > MAX_HOSTS_PER_LAB) {
-    throw new Error(`lab: hosts must be an integer in 1..${MAX_HOSTS_PER_LAB}, got ${options.hosts}`);
+    throw new LabError(`lab: hosts must be an integer in 1..${MAX_HOSTS_PER_LAB}, got ${options.hosts}`);
   }
   const dir = labDir(name);
   if (existsSync(dir) || (await listNetns(netnsPrefix(name))).length > 0) {
-    throw new Error(`lab: a lab named ${name} already exists (${dir}); run \`npm run lab -- down ${name}\` first`);
+    throw new LabError(`lab: a lab named ${name} already exists (${dir}); run \`npm run lab -- down ${name}\` first`);
   }
   const clash = networkClash(name, await listLabs());
   if (clash) {
     const { subnet } = labNetwork(name);
-    throw new Error(`lab: ${name} would share ${subnet} with the running lab ${clash}; pick another lab name`);
+    throw new LabError(`lab: ${name} would share ${subnet} with the running lab ${clash}; pick another lab name`);
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   try {
@@ -182,18 +182,25 @@ export async function destroyLab(name: string = DEFAULT_LAB_NAME): Promise<void>
     const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
     if (pid > 0) killQuietly(pid);
   }
-  await Promise.all(namespaces.map(killNamespaceProcesses));
-  for (const netns of namespaces) await deleteNetns(netns);
+  // Every step runs whatever the others did; the failures are reported together at the end.
+  const kills = await Promise.allSettled(namespaces.map(killNamespaceProcesses));
+  const failures: unknown[] = kills.flatMap((k) => (k.status === 'rejected' ? [k.reason] : []));
+  // A namespace with processes left still loses its name and its veth.
+  for (const netns of namespaces) await deleteHostNetwork(netns);
   if (!networkClash(name, await listLabs())) await deleteBridge(labNetwork(name));
-  await rm(dir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true }).catch((error: unknown) => failures.push(error));
+  if (failures.length > 0) throw new LabCleanupError(name, failures);
 }
 
+/** How long the processes of a namespace get to die after SIGKILL before teardown gives up on them. */
+const PROCESS_EXIT_TIMEOUT_MS = 5000;
+
 async function killNamespaceProcesses(netns: string): Promise<void> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + PROCESS_EXIT_TIMEOUT_MS;
   for (;;) {
     const pids = await netnsPids(netns);
     if (pids.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`lab: processes ${pids.join(' ')} in ${netns} did not exit`);
+    if (Date.now() > deadline) throw new LabError(`lab: processes ${pids.join(' ')} in ${netns} did not exit within ${PROCESS_EXIT_TIMEOUT_MS} ms of SIGKILL`);
     for (const pid of pids) killQuietly(pid);
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -1,12 +1,13 @@
 // Runs the lab's host-side tools (ip, ssh-keygen, cp) and fails loudly with their stderr: a lab
 // that half-starts is worse than one that refuses to start.
 import { execFile } from 'node:child_process';
+import { LabError } from './lab-errors.ts';
 
 export async function run(file: string, args: readonly string[], options: { input?: string } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(file, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
-        reject(new Error(`lab: ${file} ${args.join(' ')} failed: ${String(stderr).trim() || error.message}`));
+        reject(new LabError(`lab: ${file} ${args.join(' ')} failed: ${String(stderr).trim() || error.message}`));
         return;
       }
       resolve(String(stdout));
