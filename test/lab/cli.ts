@@ -1,6 +1,9 @@
 // `npm run lab -- up [hosts] [name]` / `down [name]` / `status`: the lab by hand, for debugging
-// and benchmarks. Prints the lab description as JSON on `up` so scripts can read it.
+// and benchmarks. Prints the lab description as JSON on `up` so scripts can read it. `state` and
+// `leftovers FILE` are for scripts/test.sh: what the tests left on the machine.
 import { readFile, rm } from 'node:fs/promises';
+import { LabError } from './lab-errors.ts';
+import { leftovers, readMachineState, type MachineState } from './leftovers.ts';
 import { isAlive, labLockFile } from './lab-lock.ts';
 import { createLab, destroyLab, LAB_DESCRIPTION_FILE, listLabs, readLab } from './lab.ts';
 
@@ -22,7 +25,7 @@ async function main(argv: string[]): Promise<void> {
       for (const name of names) {
         const owner = Number((await readFile(labLockFile(name), 'utf8').catch(() => '')).trim());
         if (owner && !force && isAlive(owner)) {
-          throw new Error(`lab ${name} is in use by a test run (pid ${owner}); wait for it, or use \`down ${name} --force\``);
+          throw new LabError(`lab ${name} is in use by a test run (pid ${owner}); wait for it, or use \`down ${name} --force\``);
         }
       }
       const started = Date.now();
@@ -49,8 +52,21 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
+    case 'state': {
+      console.log(JSON.stringify(await readMachineState()));
+      return;
+    }
+    case 'leftovers': {
+      const before = JSON.parse(await readFile(rest[0]!, 'utf8')) as MachineState;
+      const left = leftovers(before, await readMachineState());
+      if (left.length === 0) return;
+      console.error(`the tests left ${left.length} thing(s) behind:\n${left.map((l) => `  ${l}`).join('\n')}`);
+      console.error('(lab state: `npm run lab -- status` / `down`; redis-servers: stop them by pid)');
+      process.exitCode = 1;
+      return;
+    }
     default:
-      console.error('usage: npm run lab -- up [hosts=3] [name] | down [name] [--force] | status');
+      console.error('usage: npm run lab -- up [hosts=3] [name] | down [name] [--force] | status | state | leftovers STATE_FILE');
       process.exitCode = 4;
   }
 }
