@@ -73,6 +73,12 @@ export interface TaskContext {
 export interface PreflightContext {
   host: { name: string; vars: Vars };
   baseDir: string;
+  /**
+   * The play's hosts as TaskContext.play has them (every host the pattern matches, also under
+   * --limit), with the variables known before the run: one whose template needs a `register:`
+   * result is absent.
+   */
+  play: { hosts: { name: string; vars: Vars }[] };
 }
 
 /**

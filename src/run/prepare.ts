@@ -115,6 +115,13 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
     [...play.tasks, ...play.handlers, ...play.rollback].flatMap((task) => (task.register ? [task.register] : [])),
   );
   const preview = { inventory, extraVars, registered: new Map<string, Vars>() };
+  let playHosts: { name: string; vars: Vars }[] | undefined;
+  // As the run's TaskContext.play: only modules that plan across hosts (redis topology) read it.
+  const playView = {
+    get hosts() {
+      return (playHosts ??= (graph.patternHosts ?? graph.hosts).map((name) => ({ name, vars: hostVarsFor(preview, play, graph.hosts, name).vars })));
+    },
+  };
   await resolveModules(registry, play);
   for (const node of graph.nodes.values()) {
     const task = node.task;
@@ -150,7 +157,7 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
       const position = moduleKeyPosition(task);
       try {
         const params = validateParams(module, renderParams(task.params, vars, position), position);
-        await module.preflight?.({ host: { name: node.host, vars }, baseDir: play.baseDir }, params);
+        await module.preflight?.({ host: { name: node.host, vars }, baseDir: play.baseDir, play: playView }, params);
       } catch (error) {
         // A module's own refusal without a position points at its task.
         deferred(error instanceof InputError && !error.position ? new InputError(error.message, position, { cause: error }) : error);

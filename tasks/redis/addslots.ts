@@ -9,7 +9,7 @@ import type { NodeFacts } from './lib/node-facts.ts';
 import { resetNodes } from './lib/reset-nodes.ts';
 import { recordBroughtIn } from './lib/run-records.ts';
 import { addSlotsCommands, countSlots, formatRanges, rangesWhere, slotMask } from './lib/slots.ts';
-import { slotRanges, type SlotRange, type Topology } from './topology.ts';
+import { checkPlayTopology, slotRanges, type SlotRange, type Topology } from './topology.ts';
 
 export interface SlotAssignment {
   ref: string;
@@ -67,6 +67,7 @@ export const taskModule = defineModule({
   name: 'redis.addslots',
   summary: "Assign each master the slots of its planned range that no node serves yet (redis-cli's even split)",
   params: clusterParams,
+  preflight: checkPlayTopology,
   async check(ctx, params) {
     return withCluster(ctx, params, async (session) => {
       const plan = planAddSlots(session.topology, await session.readFacts());

@@ -56,10 +56,7 @@ describe('cluster.yaml: the guide settings from variables', () => {
     expect(text).toMatch(/^appendonly yes$/m);
   });
 
-  it('refuses a per-node directive in redis_settings', async () => {
-    const { params } = await configParamsFor('inventory/local.yaml', 'localhost', [JSON.stringify({ redis_settings: { logfile: '/tmp/shared.log' } })]);
-    expect(() => directives(params)).toThrow(/logfile is set by redis.config itself/);
-  });
+  // A per-node directive in redis_settings is refused while the run is prepared: cluster-preflight.test.ts.
 });
 
 describe('cluster.yaml: where values come from', () => {

@@ -4,7 +4,7 @@
 // replaced may hold an old password the engine was never told about); descriptions never carry one.
 import { z } from 'zod';
 import { CommandError, InputError } from '../../src/errors.ts';
-import { defineModule, type FileChange, type TaskContext } from '../../src/modules/module.ts';
+import { defineModule, type FileChange, type PreflightContext } from '../../src/modules/module.ts';
 import { maskedChange, secretForms } from './config-secrets.ts';
 import { renderNodeConfig, type ConfigNode, type SettingValue } from './config-render.ts';
 import { nodesOnHost, topologyFromPlay } from './topology.ts';
@@ -70,7 +70,7 @@ export function planConfigFiles(
   return { state: { files: files.filter((f) => f.write || f.chmod), dirs }, changes, summary };
 }
 
-function nodesFor(ctx: TaskContext, params: ConfigParams): ConfigNode[] {
+function nodesFor(ctx: PreflightContext, params: ConfigParams): ConfigNode[] {
   if (params.nodes) {
     const foreign = params.nodes.find((n) => n.host !== undefined && n.host !== ctx.host.name);
     if (foreign) throw new InputError(`redis.config on ${ctx.host.name}: node ${foreign.host}:${foreign.port} belongs to another host`);
@@ -90,18 +90,26 @@ function nodesFor(ctx: TaskContext, params: ConfigParams): ConfigNode[] {
   return nodesOnHost(topologyFromPlay(ctx.play.hosts, { allowSameHost: params.allow_same_host }), ctx.host.name);
 }
 
+function renderFor(ctx: PreflightContext, params: ConfigParams, node: ConfigNode) {
+  const settings = params.settings as Record<string, SettingValue>;
+  return renderNodeConfig({ node, host: ctx.host.name, baseDir: params.base_dir, bind: params.bind, password: params.password, settings });
+}
+
 export const taskModule = defineModule<ConfigParams, ConfigState>({
   name: 'redis.config',
   summary: "Write one redis.conf per node of this host from the guide's settings",
   params: configParams,
+  // The layout and every node's text are known on the controller: a replica on its master's
+  // machine or a per-node directive in `settings` is bad input before anything runs.
+  async preflight(ctx, params) {
+    for (const node of nodesFor(ctx, params)) renderFor(ctx, params, node);
+  },
 
   async check(ctx, params) {
     if (params.password) ctx.addSecret(params.password);
     const nodes = nodesFor(ctx, params);
     if (nodes.length === 0) return { status: 'ok', reason: `no redis nodes on ${ctx.host.name}` };
-    const rendered = nodes.map((node) =>
-      renderNodeConfig({ node, host: ctx.host.name, baseDir: params.base_dir, bind: params.bind, password: params.password, settings: params.settings as Record<string, SettingValue> }),
-    );
+    const rendered = nodes.map((node) => renderFor(ctx, params, node));
 
     const existing = new Map<string, { content: string; mode: number } | null>();
     const missingDirs = new Set<string>();

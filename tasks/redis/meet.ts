@@ -8,7 +8,7 @@ import { clusterParams, meetAddress, pollUntil, withCluster } from './lib/cluste
 import { isFresh, knownPeerIds, type NodeFacts } from './lib/node-facts.ts';
 import { recordBroughtIn } from './lib/run-records.ts';
 import { resetNodes } from './lib/reset-nodes.ts';
-import type { Topology } from './topology.ts';
+import { checkPlayTopology, type Topology } from './topology.ts';
 
 export interface MeetPlan {
   /** The node that sends CLUSTER MEET: the one that already knows the most planned nodes. */
@@ -73,6 +73,7 @@ export const taskModule = defineModule({
   name: 'redis.meet',
   summary: 'CLUSTER MEET the planned nodes that the cluster does not know yet, and wait for the full mesh',
   params: clusterParams,
+  preflight: checkPlayTopology,
   async check(ctx, params) {
     return withCluster(ctx, params, async (session) => {
       const plan = planMeet(session.topology, await session.readFacts());

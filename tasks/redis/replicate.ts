@@ -7,7 +7,7 @@ import { clusterParams, pollUntil, withCluster } from './lib/cluster-session.ts'
 import { knownPeerIds, type NodeFacts } from './lib/node-facts.ts';
 import { resetNodes } from './lib/reset-nodes.ts';
 import { recordBroughtIn } from './lib/run-records.ts';
-import type { Topology } from './topology.ts';
+import { checkPlayTopology, type Topology } from './topology.ts';
 
 export interface ReplicateStep {
   ref: string;
@@ -61,6 +61,7 @@ export const taskModule = defineModule({
   name: 'redis.replicate',
   summary: "CLUSTER REPLICATE each replica to its master's node id, where it does not already",
   params: clusterParams,
+  preflight: checkPlayTopology,
   async check(ctx, params) {
     return withCluster(ctx, params, async (session) => {
       const plan = planReplicate(session.topology, await session.readFacts());

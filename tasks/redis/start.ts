@@ -18,7 +18,7 @@ import { parseClusterInfo, parseInfo } from './lib/info.ts';
 import { pairKey, restartOrder, restartPending, type RestartNode, type RestartProbe } from './lib/restart-order.ts';
 import { daemonizeFailure, judgeStart, markStart, observeStart, type StartMark } from './lib/start-watch.ts';
 import { withRunLock } from './lib/run-lock.ts';
-import { nodesOnHost, topologyFromPlay } from './topology.ts';
+import { checkPlayTopology, nodesOnHost, topologyFromPlay } from './topology.ts';
 
 const params = z.object({
   ports: z.array(z.number().int()).optional().describe("Only these ports of this host (default: every node the play's topology puts here)"),
@@ -189,6 +189,7 @@ export const taskModule = defineModule({
   name: 'redis.start',
   summary: 'Start the redis nodes of this host from their configs and wait until they answer; restart one at a time',
   params,
+  preflight: checkPlayTopology,
   async check(ctx, p) {
     const password = resolvePassword(ctx, p.password);
     const nodes = hostNodes(ctx, p);

@@ -280,3 +280,15 @@ function replicaEntry(host: string, entry: unknown): { port: number; replica_of?
   }
   throw new InputError(`host ${host}: redis_replicas entry ${JSON.stringify(entry)} is neither a port nor {port, replica_of}`);
 }
+
+/**
+ * The modules' preflight: the play's layout is resolved while the run is prepared, so a bad one
+ * (a replica on its master's machine, a port claimed twice on one machine) stops the run with
+ * exit 4 before anything on any host has changed, not at the first task that reads it.
+ */
+export async function checkPlayTopology<P extends { allow_same_host: boolean }>(
+  ctx: { play: { hosts: { name: string; vars: Record<string, unknown> }[] } },
+  params: P,
+): Promise<void> {
+  topologyFromPlay(ctx.play.hosts, { allowSameHost: params.allow_same_host });
+}

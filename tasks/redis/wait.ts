@@ -7,7 +7,7 @@ import { defineModule } from '../../src/modules/module.ts';
 import { isReplica, isUnhealthy } from './lib/cluster-nodes.ts';
 import { clusterParams, pollUntil, withCluster } from './lib/cluster-session.ts';
 import type { NodeFacts } from './lib/node-facts.ts';
-import { CLUSTER_SLOTS, type Topology } from './topology.ts';
+import { CLUSTER_SLOTS, checkPlayTopology, type Topology } from './topology.ts';
 
 export function clusterProblems(topology: Topology, facts: ReadonlyMap<string, NodeFacts>): string[] {
   const problems: string[] = [];
@@ -40,6 +40,7 @@ export const taskModule = defineModule({
   name: 'redis.wait',
   summary: 'Wait until every node reports cluster_state:ok, all 16384 slots, and every master has its replicas',
   params: clusterParams,
+  preflight: checkPlayTopology,
   async check(ctx, params) {
     return withCluster(ctx, params, async (session) => {
       const problems = clusterProblems(session.topology, await session.readFacts());
