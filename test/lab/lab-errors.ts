@@ -11,15 +11,28 @@ export class LabNeedsRootError extends LabError {
 }
 
 /**
- * Teardown removed what it could but some steps failed; `failures` holds each step's error. The
- * teardown never stops at the first failure: one stuck namespace must not keep the others, the
- * bridge and the lab dir alive.
+ * A cleanup (a lab's teardown, a test's) removed what it could but some steps failed; `failures`
+ * holds each step's error. Cleanups never stop at the first failure: one stuck namespace must not
+ * keep the others, the bridge and the lab dir alive.
  */
 export class LabCleanupError extends LabError {
   readonly failures: readonly unknown[];
-  constructor(labName: string, failures: readonly unknown[]) {
+  constructor(what: string, failures: readonly unknown[]) {
     const reasons = failures.map((f) => (f instanceof Error ? f.message : String(f)));
-    super(`lab ${labName}: teardown finished with ${failures.length} failure(s): ${reasons.join('; ')}`);
+    super(`${what} finished with ${failures.length} failure(s): ${reasons.join('; ')}`);
     this.failures = failures;
   }
+}
+
+/** Runs every step, each whatever the others did, then throws a LabCleanupError if any failed. */
+export async function cleanUpEach(what: string, steps: ReadonlyArray<() => unknown>): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw new LabCleanupError(what, failures);
 }

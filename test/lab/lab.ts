@@ -189,7 +189,7 @@ export async function destroyLab(name: string = DEFAULT_LAB_NAME): Promise<void>
   for (const netns of namespaces) await deleteHostNetwork(netns);
   if (!networkClash(name, await listLabs())) await deleteBridge(labNetwork(name));
   await rm(dir, { recursive: true, force: true }).catch((error: unknown) => failures.push(error));
-  if (failures.length > 0) throw new LabCleanupError(name, failures);
+  if (failures.length > 0) throw new LabCleanupError(`lab ${name}: teardown`, failures);
 }
 
 /** How long the processes of a namespace get to die after SIGKILL before teardown gives up on them. */
