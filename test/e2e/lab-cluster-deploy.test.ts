@@ -3,16 +3,27 @@
 // the engine finds it healthy and laid out as the guide says, and reruns change nothing.
 // lab-cluster-failover.test.ts goes on from a cluster formed the same way.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cleanUpEach } from '../lab/lab-errors.ts';
 import { nodeEnds, recapTotals, statuses } from './helpers/playgraph.ts';
 import { createLabCluster, layoutNodes, type LabCluster } from './helpers/lab-inventory.ts';
 import { hostProcesses, wipeRedis } from './helpers/lab-hosts.ts';
-import { clusterClient, clusterNodes, clusterState, unreadableKeys, writeKeys } from './helpers/lab-redis.ts';
+import { clusterClient, clusterNodes, clusterState, rawReply, unreadableKeys, writeKeys } from './helpers/lab-redis.ts';
 import { diffSnapshots, snapshotHost } from './helpers/snapshot.ts';
 
 const lab = inject('lab');
 let cluster: LabCluster;
 const BASE_DIR = '/opt/redis-cluster';
-const GUIDE_SLOTS: Record<number, string> = { 7300: '0-5460', 7301: '5461-10922', 7302: '10923-16383' };
+/** The guide's three servers: each master's host and slots, each replica's host and master. */
+const GUIDE_MASTERS = [
+  { port: 7300, host: 'server1', slots: '0-5460' },
+  { port: 7301, host: 'server2', slots: '5461-10922' },
+  { port: 7302, host: 'server3', slots: '10923-16383' },
+];
+const GUIDE_REPLICAS = [
+  { port: 7400, host: 'server2', master: { host: 'server1', port: 7300 } },
+  { port: 7401, host: 'server3', master: { host: 'server2', port: 7301 } },
+  { port: 7402, host: 'server1', master: { host: 'server3', port: 7302 } },
+];
 
 /** The host's processes once the run's SSH sessions have gone (sshd reaps them a moment after). */
 async function settledProcesses(index: number, expected: string[]): Promise<string[]> {
@@ -29,10 +40,7 @@ beforeAll(async () => {
   for (const host of lab.hosts) await wipeRedis(host, BASE_DIR);
 });
 
-afterAll(async () => {
-  for (const host of lab.hosts) await wipeRedis(host, BASE_DIR);
-  await cluster?.remove();
-});
+afterAll(() => cleanUpEach('cluster test cleanup', [...lab.hosts.map((host) => () => wipeRedis(host, BASE_DIR)), () => cluster?.remove()]));
 
 describe('the guide\'s three servers on the lab', () => {
   it('--check on fresh hosts plans the whole job and changes no file and no process on any host', async () => {
@@ -72,19 +80,22 @@ describe('the guide\'s three servers on the lab', () => {
 
     const table = await clusterNodes(nodes[0]!, cluster.password);
     expect(table).toHaveLength(6);
-    for (const [port, range] of Object.entries(GUIDE_SLOTS)) {
-      const owner = table.find((line) => line.port === Number(port) && line.flags.includes('master'));
-      expect(owner?.slots, `slots of ${port}`).toEqual([range]);
-    }
-    for (const replica of table.filter((line) => line.flags.includes('slave'))) {
+    const at = (host: string, port: number) => `${cluster.addresses.get(host)}:${port}`;
+    const masters = table.filter((line) => line.flags.includes('master'));
+    expect(masters.map((m) => `${m.address}:${m.port} ${m.slots.join(' ')}`).sort(), 'masters: address, port, slots').toEqual(
+      GUIDE_MASTERS.map((m) => `${at(m.host, m.port)} ${m.slots}`).sort(),
+    );
+    const replicas = table.filter((line) => line.flags.includes('slave'));
+    expect(replicas.map((r) => `${r.address}:${r.port}`).sort(), 'replicas: address, port').toEqual(GUIDE_REPLICAS.map((r) => at(r.host, r.port)).sort());
+    for (const planned of GUIDE_REPLICAS) {
+      const replica = replicas.find((line) => line.port === planned.port)!;
       const master = table.find((line) => line.id === replica.masterId);
-      expect(master, `master of ${replica.port}`).toBeDefined();
-      expect(replica.address, `${replica.port} and its master ${master!.port} on one host`).not.toBe(master!.address);
-      // And the master the guide names: replica_of from the layout.
-      const planned = nodes.find((n) => n.port === replica.port)!.replicaOf!;
-      const [plannedHost, plannedPort] = planned.split(':');
-      expect(`${master!.address}:${master!.port}`).toBe(`${cluster.addresses.get(plannedHost!)}:${plannedPort}`);
+      expect(master && `${master.address}:${master.port}`, `the master ${planned.port} follows`).toBe(at(planned.master.host, planned.master.port));
+      expect(replica.address, `${planned.port} and its master on one host`).not.toBe(master!.address);
     }
+
+    // Passwords are on: a client without one is refused by every node.
+    for (const node of nodes) expect(await rawReply(node, 'PING'), `${node.host}:${node.port} without a password`).toMatch(/^-NOAUTH /);
 
     const client = clusterClient(nodes, cluster.password);
     try {

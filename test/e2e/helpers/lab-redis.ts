@@ -1,5 +1,6 @@
 // Looks at the lab's Redis Cluster from outside the engine, with ioredis straight to the lab
 // addresses: per-node CLUSTER INFO/NODES, a Cluster client for keys, WAIT-acknowledged writes.
+import { connect } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
 
 export interface NodeAddress {
@@ -25,6 +26,27 @@ export async function withNode<T>(node: NodeAddress, password: string, work: (re
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Sends one inline command on a bare TCP connection, no AUTH, and returns the first reply line
+ * (`+PONG`, `-NOAUTH ...`). Not ioredis: without a password it only warns, and it would retry.
+ */
+export function rawReply(node: NodeAddress, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: node.address, port: node.port });
+    let received = '';
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`${node.address}:${node.port}: no reply to ${command}`)));
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      const end = received.indexOf('\r\n');
+      if (end < 0) return;
+      socket.destroy();
+      resolve(received.slice(0, end));
+    });
+    socket.once('error', reject);
+  });
 }
 
 export function clusterState(node: NodeAddress, password: string): Promise<string> {
