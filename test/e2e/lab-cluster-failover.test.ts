@@ -3,17 +3,32 @@
 // key is lost, and once server1 is back a rerun of the playbook restarts its nodes, which rejoin
 // as replicas. Not about the build: the hosts get the cached binaries, so the playbook skips it.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cleanUpEach } from '../lab/lab-errors.ts';
 import { recapTotals, statuses } from './helpers/playgraph.ts';
 import { createLabCluster, layoutNodes, type LabCluster } from './helpers/lab-inventory.ts';
 import { hostPidsOf, killOnHost, seedRedisBinaries, wipeRedis } from './helpers/lab-hosts.ts';
-import { clusterClient, clusterNodes, clusterState, pollUntil, unreadableKeys, waitForReplicas, writeKeys } from './helpers/lab-redis.ts';
+import { clusterClient, clusterNodes, clusterState, pollUntil, unreadableKeys, waitForReplicas, withNode, writeKeys, type NodeAddress } from './helpers/lab-redis.ts';
 
 const lab = inject('lab');
 const BASE_DIR = '/opt/redis-cluster';
 const KEYS = 5000;
-/** The lab layout's cluster-node-timeout is the config module's default, 5 s; the margin covers a busy CI machine. */
-const HEAL_BOUND_MS = 5000 + 55_000;
+/**
+ * Added to the nodes' own cluster-node-timeout to bound the waits for the cluster to heal and for
+ * server1 to rejoin: after the timeout come the FAIL broadcast, the replica's election delay
+ * (0.5-1 s plus rank) and the vote; the rest covers a busy CI machine. A bound for waiting, not a
+ * speed assertion.
+ */
+const HEAL_MARGIN_MS = 55_000;
 let cluster: LabCluster;
+
+/** The largest cluster-node-timeout the nodes report (CONFIG GET), in ms. */
+async function clusterNodeTimeoutMs(nodes: NodeAddress[], password: string): Promise<number> {
+  const timeouts = await Promise.all(
+    nodes.map((node) => withNode(node, password, async (redis) => Number(((await redis.config('GET', 'cluster-node-timeout')) as string[])[1]))),
+  );
+  if (!timeouts.every((t) => Number.isInteger(t) && t > 0)) throw new Error(`unexpected cluster-node-timeout values: ${timeouts.join(', ')}`);
+  return Math.max(...timeouts);
+}
 
 beforeAll(async () => {
   cluster = await createLabCluster(lab);
@@ -26,16 +41,14 @@ beforeAll(async () => {
   for (const host of lab.hosts) expect(statuses(deploy)[`build@${host.name}`]).toBe('ok');
 });
 
-afterAll(async () => {
-  for (const host of lab.hosts) await wipeRedis(host, BASE_DIR);
-  await cluster?.remove();
-});
+afterAll(() => cleanUpEach('cluster test cleanup', [...lab.hosts.map((host) => () => wipeRedis(host, BASE_DIR)), () => cluster?.remove()]));
 
 describe('the cluster survives losing server1', () => {
   it('heals, keeps every acknowledged key, and takes server1 back as replicas on a rerun', async () => {
     const nodes = layoutNodes(cluster);
     const server1 = lab.hosts.find((h) => h.name === 'server1')!;
     const survivors = nodes.filter((n) => n.host !== 'server1');
+    const healBoundMs = (await clusterNodeTimeoutMs(nodes, cluster.password)) + HEAL_MARGIN_MS;
 
     const writer = clusterClient(nodes, cluster.password);
     try {
@@ -59,7 +72,7 @@ describe('the cluster survives losing server1', () => {
       if (lost.length !== 2 || !lost.every((line) => line.flags.includes('fail'))) return false;
       const states = await Promise.all(survivors.map((n) => clusterState(n, cluster.password)));
       return states.every((s) => s === 'ok');
-    }, HEAL_BOUND_MS);
+    }, healBoundMs);
     expect(healed, "server1's nodes marked failed and cluster_state:ok on the four surviving nodes").toBe(true);
 
     const table = await clusterNodes(survivors[0]!, cluster.password);
@@ -89,8 +102,17 @@ describe('the cluster survives losing server1', () => {
       const after = await clusterNodes(survivors[0]!, cluster.password);
       const back = after.filter((line) => line.address === cluster.addresses.get('server1'));
       return back.length === 2 && back.every((line) => line.flags.includes('slave') && !line.flags.some((f) => f.startsWith('fail')));
-    }, HEAL_BOUND_MS);
+    }, healBoundMs);
     expect(rejoined, "server1's 7300 and 7402 back as replicas").toBe(true);
+    // Each follows the right master: 7300 the replica that took over its slots, 7402 server3's 7302 as planned.
+    const rejoinedTable = await clusterNodes(survivors[0]!, cluster.password);
+    const masterOf = (host: string, port: number): string => {
+      const line = rejoinedTable.find((l) => l.address === cluster.addresses.get(host) && l.port === port);
+      const master = rejoinedTable.find((l) => l.id === line?.masterId);
+      return master ? `${master.address}:${master.port}` : `none (${host}:${port} is ${line?.flags.join(',') ?? 'missing'})`;
+    };
+    expect(masterOf('server1', 7300), 'the master 7300 follows').toBe(`${firstRange!.address}:${firstRange!.port}`);
+    expect(masterOf('server1', 7402), 'the master 7402 follows').toBe(`${cluster.addresses.get('server3')}:7302`);
     for (const node of nodes) expect(await clusterState(node, cluster.password), `${node.host}:${node.port}`).toBe('ok');
 
     const settled = await cluster.run();
