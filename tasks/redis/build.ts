@@ -146,7 +146,9 @@ async function buildFromSource(ctx: TaskContext, params: BuildParams, layout: Bu
   if (result.code !== 0 && isMissingToolchain(result)) {
     ctx.log.warn(`make could not run a compiler (${firstLine(result.stderr.split('\n').find((l) => /not found|Error 127/.test(l)) ?? result.stderr)}); installing one`);
     await installToolchain(ctx);
+    ctx.log.info('make distclean: clearing what the failed make left, as the guide does');
     mustSucceed(ctx, await run(ctx, ['make', 'distclean'], layout.sourceDir));
+    ctx.log.info(`${quoteCommand(make)} again, with the compiler installed`);
     result = await run(ctx, make, layout.sourceDir);
   }
   mustSucceed(ctx, result);

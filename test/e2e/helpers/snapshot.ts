@@ -5,30 +5,32 @@ import type { LabHost } from '../../lab/lab-host.ts';
 
 /** Every path under the host's private directories with its type, mode and content hash. */
 export async function snapshotHost(host: LabHost, dirs = ['etc', 'root', 'home', 'opt', 'usr-local', 'tmp']): Promise<Map<string, string>> {
+  return snapshotPaths(dirs.map((dir) => path.join(host.root, dir)));
+}
+
+/** Each root (a directory, walked, or a file) and everything under it: type, mode, owner, content hash. */
+export async function snapshotPaths(roots: readonly string[]): Promise<Map<string, string>> {
   const entries = new Map<string, string>();
-  const walk = async (dir: string): Promise<void> => {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const full = path.join(dir, name);
-      const info = await lstat(full);
-      const mode = (info.mode & 0o7777).toString(8);
-      if (info.isDirectory()) {
-        entries.set(full, `dir ${mode} ${info.uid}:${info.gid}`);
-        await walk(full);
-      } else if (info.isSymbolicLink()) {
-        entries.set(full, `link ${await readlink(full)}`);
-      } else if (info.isFile()) {
-        const digest = createHash('sha256').update(await readFile(full)).digest('hex');
-        entries.set(full, `file ${mode} ${info.uid}:${info.gid} ${digest}`);
-      }
+  const visit = async (full: string): Promise<void> => {
+    const info = await lstat(full).catch(() => null);
+    if (!info) return; // absent (or gone while we looked): absent in the snapshot too
+    const mode = (info.mode & 0o7777).toString(8);
+    if (info.isDirectory()) {
+      entries.set(full, `dir ${mode} ${info.uid}:${info.gid}`);
+      for (const name of await readdir(full).catch(() => [] as string[])) await visit(path.join(full, name));
+    } else if (info.isSymbolicLink()) {
+      entries.set(full, `link ${await readlink(full)}`);
+    } else if (info.isFile()) {
+      const digest = createHash('sha256').update(await readFile(full)).digest('hex');
+      entries.set(full, `file ${mode} ${info.uid}:${info.gid} ${digest}`);
     }
   };
-  for (const dir of dirs) await walk(path.join(host.root, dir));
+  for (const root of roots) {
+    // The roots themselves are where to look, not entries (snapshotHost's dirs always exist).
+    const info = await lstat(root).catch(() => null);
+    if (info?.isDirectory()) for (const name of await readdir(root).catch(() => [] as string[])) await visit(path.join(root, name));
+    else await visit(root);
+  }
   return entries;
 }
 
