@@ -6,7 +6,7 @@ import { CommandError, TaskError } from '../../src/errors.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 import type { ExecResult } from '../../src/connect/connection.ts';
 import { quoteCommand } from '../../src/connect/quote.ts';
-import { fetchSource, firstLine, sourcePlaces, type FetchedSource } from './source.ts';
+import { expectedSha256, fetchSource, firstLine, sourcePlaces, type FetchedSource } from './source.ts';
 import {
   INSTALLED_BINARIES,
   PACKAGE_INSTALL_ENV,
@@ -35,7 +35,7 @@ export const buildParams = z
     sources: z.array(sourcePlaceSchema).optional().describe('Ordered places to get the source from; replaces tarball/urls and the defaults'),
     tarball: z.string().optional().describe('Source tarball on the controller, tried first (redis_source_tarball)'),
     urls: z.array(z.string()).optional().describe('URLs tried after the tarball (default: download.redis.io, then Debian pool)'),
-    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional().describe('Expected sha256 of the tarball, checked on the host'),
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional().describe("Expected sha256 of the tarball, checked on the host (default: the release's known digest, when playgraph knows it)"),
     prefix: z.string().default('/usr/local').describe('make install PREFIX; binaries land in PREFIX/bin'),
     build_dir: z.string().optional().describe('Where the source is unpacked and built (default PREFIX/src)'),
     make_jobs: z.number().int().positive().optional().describe('make -j jobs (default: the host CPU count)'),
@@ -132,7 +132,7 @@ async function buildFromSource(ctx: TaskContext, params: BuildParams, layout: Bu
   const become = ctx.become;
   await mustExec(ctx, ['mkdir', '-p', layout.buildDir], { become });
   const places = sourcePlaces(params.version, params);
-  const fetched = await fetchSource(ctx, places, layout.tarball, { sha256: params.sha256, become });
+  const fetched = await fetchSource(ctx, places, layout.tarball, { sha256: expectedSha256(params.version, params.sha256), become });
   // A fresh tree each time: a half-built one from an earlier failed run is not trusted.
   await mustExec(ctx, ['rm', '-rf', layout.sourceDir], { become });
   await mustExec(ctx, ['mkdir', '-p', layout.sourceDir], { become });

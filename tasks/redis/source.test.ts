@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connect/local.ts';
 import { createTestTaskContext } from '../../test/helpers/task-context.ts';
-import { debianPoolUrl, downloadCommand, fetchSource, parseDownloader, parseSha256sum, placeLabel, sourcePlaces, upstreamUrl } from './source.ts';
+import { debianPoolUrl, downloadCommand, expectedSha256, fetchSource, parseDownloader, parseSha256sum, placeLabel, sourcePlaces, upstreamUrl } from './source.ts';
 
 describe('sourcePlaces', () => {
   it('tries the controller tarball, then download.redis.io, then the Debian pool', () => {
@@ -27,6 +27,15 @@ describe('sourcePlaces', () => {
   it('labels places for the report', () => {
     expect(placeLabel({ tarball: '/x.tgz' })).toBe('controller:/x.tgz');
     expect(placeLabel({ url: 'http://a' })).toBe('http://a');
+  });
+});
+
+describe('expectedSha256', () => {
+  it('checks the digest given, else the known one of the release, else none', () => {
+    const other = 'a'.repeat(64);
+    expect(expectedSha256('7.0.15', other)).toBe(other);
+    expect(expectedSha256('7.0.15', undefined)).toBe('4b1dc4ee6d622a09fff9c6777191209750fb5e5a725ef78ea012d6eef4c22982');
+    expect(expectedSha256('6.2.99', undefined)).toBeUndefined();
   });
 });
 

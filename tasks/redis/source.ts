@@ -45,6 +45,20 @@ export function sourcePlaces(version: string, options: { sources?: SourcePlace[]
   return [...(options.tarball ? [{ tarball: options.tarball }] : []), ...urls.map((url) => ({ url }))];
 }
 
+/**
+ * sha256 of upstream release tarballs we have checked (download.redis.io's release, byte for
+ * byte the Debian pool's .orig.tar.gz). A download of such a version is verified even when the
+ * playbook gives no sha256, so a truncated or substituted file is caught on the host.
+ */
+export const KNOWN_SHA256: Readonly<Record<string, string>> = {
+  '7.0.15': '4b1dc4ee6d622a09fff9c6777191209750fb5e5a725ef78ea012d6eef4c22982',
+};
+
+/** The digest to check: the one given, else the release's known one, else none. */
+export function expectedSha256(version: string, given: string | undefined): string | undefined {
+  return given ?? KNOWN_SHA256[version];
+}
+
 export function placeLabel(place: SourcePlace): string {
   return 'url' in place ? place.url : `controller:${place.tarball}`;
 }
