@@ -4,7 +4,7 @@
 // lab-cluster-failover.test.ts goes on from a cluster formed the same way.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cleanUpEach } from '../lab/lab-errors.ts';
-import { nodeEnds, recapTotals, statuses } from './helpers/playgraph.ts';
+import { nodeEnds, nodeLogs, recapTotals, statuses } from './helpers/playgraph.ts';
 import { createLabCluster, layoutNodes, type LabCluster } from './helpers/lab-inventory.ts';
 import { hostProcesses, wipeRedis } from './helpers/lab-hosts.ts';
 import { clusterClient, clusterNodes, clusterState, rawReply, unreadableKeys, writeKeys } from './helpers/lab-redis.ts';
@@ -119,6 +119,18 @@ describe('the guide\'s three servers on the lab', () => {
       expect(totals.ok ?? 0, label).toBeGreaterThan(0);
       if (extra[0] === '--limit') expect(new Set(nodeEnds(rerun).map((e) => e.node.host)), label).toEqual(new Set(['server2']));
       if (extra[1] === 'cluster') expect(new Set(nodeEnds(rerun).map((e) => e.node.taskId)), label).toEqual(new Set(['meet', 'replicate', 'addslots', 'wait']));
+    }
+  });
+
+  it('reads the formed cluster as well with connect: direct (TCP from the controller to each node address)', async () => {
+    const rerun = await cluster.run(['--tags', 'cluster', '-e', 'redis_connect=direct']);
+    expect(rerun.code, rerun.stdout.slice(-3000)).toBe(0);
+    expect(recapTotals(rerun).changed ?? 0, JSON.stringify(statuses(rerun))).toBe(0);
+    const reached = nodeLogs(rerun).filter((l) => l.node.taskId === 'meet' && /^6 nodes, /.test(l.message));
+    expect(reached.length).toBeGreaterThan(0);
+    for (const { message } of reached) {
+      expect(message).toMatch(/^6 nodes, direct from the controller \(/);
+      for (const host of ['server1', 'server2', 'server3']) expect(message).toContain(`${cluster.addresses.get(host)}:`);
     }
   });
 });

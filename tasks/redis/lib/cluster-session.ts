@@ -74,6 +74,11 @@ export async function openCluster(
   const close = async () => {
     await Promise.all([...clients.values()].map(closeClient));
   };
+  ctx.log.info(
+    params.connect === 'forward'
+      ? `${nodes.length} nodes, each through its host's connection to ${params.local_address}`
+      : `${nodes.length} nodes, direct from the controller (${nodes.map((n) => `${n.address}:${n.port}`).join(', ')})`,
+  );
   try {
     await Promise.all(
       nodes.map(async (node) => {

@@ -60,6 +60,12 @@ export function nodeEnds(run: PlaygraphRun): NodeEnd[] {
   return run.events.filter((event): event is NodeEnd => event.type === 'node-end');
 }
 
+export type NodeLog = Extract<RunEvent, { type: 'node-log' }>;
+
+export function nodeLogs(run: PlaygraphRun): NodeLog[] {
+  return run.events.filter((event): event is NodeLog => event.type === 'node-log');
+}
+
 /** `task@host` -> status, for compact assertions. */
 export function statuses(run: PlaygraphRun): Record<string, string> {
   return Object.fromEntries(nodeEnds(run).map((event) => [`${event.node.taskId}@${event.node.host}`, event.status]));
