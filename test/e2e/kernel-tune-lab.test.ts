@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { playgraph, recapTotals, statuses } from './helpers/playgraph.ts';
+import { nodeEnds, nodeLogs, playgraph, recapTotals, statuses } from './helpers/playgraph.ts';
 
 const run = promisify(execFile);
 const lab = inject('lab');
@@ -53,5 +54,31 @@ describe('kernel.tune on a real lab host', () => {
     const second = await playgraph(args);
     expect(second.code, second.stderr).toBe(0);
     expect(recapTotals(second).changed).toBe(0);
+  });
+
+  it('as a non-root login, reports each setting it cannot write with the reason: strict fails the task, strict: false only warns', async () => {
+    const inventory = path.join(await mkdtemp(path.join(tmpdir(), 'pg-tune-')), 'hosts.yaml');
+    await writeFile(inventory, (await readFile(lab.inventoryFile, 'utf8')).replace(/ansible_user: root/g, `ansible_user: ${lab.deployUser}`));
+    const somaxconn = await inHost(1, 'sysctl', '-n', 'net.core.somaxconn');
+    const sysctlConf = () => readFile(path.join(lab.hosts[1]!.root, 'etc', 'sysctl.conf'), 'utf8').catch(() => null);
+    const confBefore = await sysctlConf();
+    const args = (strict: boolean) => [
+      'run', 'test/fixtures/e2e/tune-unprivileged.yaml', '-i', inventory, '--known-hosts', lab.knownHostsFile,
+      '--limit', 'server2', '--output', 'json', '-e', `strict=${strict}`,
+    ];
+
+    const strict = await playgraph(args(true));
+    expect(strict.code, strict.stdout + strict.stderr).toBe(2);
+    const failed = nodeEnds(strict).find((e) => e.node.taskId === 'tune')!;
+    expect(failed.status).toBe('failed');
+    expect(failed.message).toMatch(/^server2: kernel settings cannot be written: .*net\.core\.somaxconn: [^;]+/);
+
+    const lenient = await playgraph(args(false));
+    expect(lenient.code, lenient.stdout + lenient.stderr).toBe(0);
+    const warnings = nodeLogs(lenient).filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^net\.core\.somaxconn not set: .+/)]));
+    // Neither run changed the host: the setting and its persisted file are as they were.
+    expect(await inHost(1, 'sysctl', '-n', 'net.core.somaxconn')).toBe(somaxconn);
+    expect(await sysctlConf()).toBe(confBefore);
   });
 });
