@@ -4,12 +4,12 @@ import type { GraphNode } from '../../../src/graph/types.ts';
 import { runPlayGraph, type NodeOutcome } from '../../../src/run/scheduler.ts';
 import { play, task } from '../../helpers/play.ts';
 
-function schedule(tasks: ReturnType<typeof task>[], hosts: string[], behaviour: (node: GraphNode) => Promise<NodeOutcome>, signal = new AbortController().signal) {
+function schedule(tasks: ReturnType<typeof task>[], hosts: string[], behaviour: (node: GraphNode) => Promise<NodeOutcome>, signal = new AbortController().signal, forks = 4) {
   const graph = buildPlayGraph(0, play(tasks), hosts);
   const ran: string[] = [];
   const skipped: string[] = [];
   const result = runPlayGraph(graph, {
-    forks: 4,
+    forks,
     signal,
     runNode: async (node) => {
       ran.push(node.id);
@@ -58,6 +58,21 @@ describe('runPlayGraph', () => {
     });
     await result;
     expect(order[3]).toBe('d@h');
+    expect(peak).toBe(3);
+  });
+
+  it('never runs more nodes at once than --forks, across hosts', async () => {
+    let running = 0;
+    let peak = 0;
+    const { result, ran } = schedule([task('a'), task('b')], ['h1', 'h2', 'h3', 'h4'], async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      running--;
+      return { status: 'ok' };
+    }, new AbortController().signal, 3);
+    await result;
+    expect(ran).toHaveLength(8);
     expect(peak).toBe(3);
   });
 
