@@ -74,7 +74,7 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
   }
   for (const [playIndex, play] of playbook.plays.entries()) {
     for (const secret of secretsFromVars(play.vars)) masker.add(secret);
-    const patternHosts = selectHosts(inventory, play.hosts, play.position);
+    const patternHosts = selectHosts(inventory, playPattern(play, extraVars), play.position);
     const hosts = limited ? patternHosts.filter((host) => limited.has(host)) : patternHosts;
     if (hosts.length === 0) {
       // Its tasks are still checked for unknown modules: a limit does not hide a broken play.
@@ -95,6 +95,16 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
     throw new InputError(`--limit '${options.limit}' matches no host of any play (it selects ${shown})`);
   }
   return { inventory, playbook, extraVars, registry, graphs, skippedPlays, masker };
+}
+
+/**
+ * The play's host pattern, templated as Ansible does before it selects hosts: with the play's
+ * vars and the extra vars (`hosts: "{{ target | default('redis') }}"`, `-e target=web`); a list
+ * joins into one pattern.
+ */
+function playPattern(play: Play, extraVars: Vars): string {
+  const rendered = renderValue(play.hosts, { ...play.vars, ...extraVars }, play.position);
+  return Array.isArray(rendered) ? rendered.join(':') : String(rendered);
 }
 
 /** Every task's module exists (an unknown one is an InputError at the module key). */
