@@ -56,6 +56,8 @@ export class TtyReporter implements Reporter {
         this.startLiveView();
         return;
       case 'play-start':
+        // The live view is per host; a play --limit skipped is worth a line in the summary.
+        if (event.skipped) this.notable.push(event);
         return;
       case 'node-start': {
         const view = this.view(event.node.host);

@@ -49,6 +49,16 @@ describe('TtyReporter', () => {
     ]);
   });
 
+  it('names a play that --limit skipped in the summary', async () => {
+    const terminal = fakeTerminal();
+    const reporter = new TtyReporter({ stream: terminal.stream, diff: false, color: false });
+    const skipped: RunEvent = { type: 'play-start', playIndex: 1, name: 'monitoring', hosts: [], skipped: 'no hosts matched' };
+    await feed(reporter, [applyRun[0]!, skipped, ...applyRun.slice(1)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = stripAnsi(terminal.text());
+    expect(text).toContain('PLAY [monitoring] \nskipping: no hosts matched');
+  });
+
   it('shows the --check plan after the live view', async () => {
     const terminal = fakeTerminal();
     const reporter = new TtyReporter({ stream: terminal.stream, diff: false, color: true });
