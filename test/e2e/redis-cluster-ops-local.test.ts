@@ -51,6 +51,22 @@ async function client(port: number, password?: string): Promise<Redis> {
   return redis;
 }
 
+/** Redis log lines: `pid:role DD Mon YYYY HH:MM:SS.mmm <level> message` (local time). */
+const LOG_LINE = /^\d+:[A-Z] (\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2}\.\d{3}) . (.*)$/;
+
+/** When a node's server began shutting down after `since`, and when the next one was ready. */
+function downtime(logfile: string, since: number): { down: number; up: number } {
+  const events = readFileSync(logfile, 'utf8').split('\n').flatMap((line) => {
+    const m = LOG_LINE.exec(line);
+    return m ? [{ at: new Date(m[1]!).getTime(), message: m[2]! }] : [];
+  });
+  // Log times have milliseconds, Date.now() too; allow the second the utimes moved configs by.
+  const down = events.find((e) => e.at >= since - 1000 && /shutdown/i.test(e.message));
+  const up = down && events.find((e) => e.at >= down.at && /Ready to accept connections/.test(e.message));
+  if (!down || !up) throw new Error(`${logfile}: no shutdown then ready after the restart began`);
+  return { down: down.at, up: up.at };
+}
+
 /** Kills whatever a pidfile under BASE names: servers of this run, or of an interrupted earlier one. */
 function killServers(): void {
   for (const port of PORTS) {
@@ -187,7 +203,15 @@ describe('redis cluster tasks on six local nodes', () => {
     // The handler restarts only nodes older than their config, so the configs change first.
     const later = new Date(Date.now() + 1000);
     for (const port of PORTS) utimesSync(nodeLayout('local', BASE, port).configFile, later, later);
+    const restartFrom = Date.now();
     expect((await run(start, ctx, { ...startParams(), restart: true })).status).toBe('changed');
     expect((await run(wait, ctx, common)).status).toBe('ok');
+    // The servers' own logs: each node went down and came back before the next went down.
+    const downtimes = PORTS.map((port) => ({ port, ...downtime(nodeLayout('local', BASE, port).logfile, restartFrom) }));
+    downtimes.sort((a, b) => a.down - b.down);
+    for (const [i, d] of downtimes.entries()) {
+      expect(d.up, `${d.port} back up`).toBeGreaterThanOrEqual(d.down);
+      if (i > 0) expect(d.down, `${d.port} went down before ${downtimes[i - 1]!.port} was back`).toBeGreaterThanOrEqual(downtimes[i - 1]!.up);
+    }
   });
 });
