@@ -2,6 +2,7 @@ import type { Vars } from '../inventory/types.ts';
 import type { Play, TaskSpec } from '../playbook/types.ts';
 import { UndefinedVariableError, renderValue } from '../playbook/template.ts';
 import { magicVars, mergeHostVars } from '../playbook/vars.ts';
+import type { PlayGraph } from '../graph/types.ts';
 import type { RunContext } from './run-context.ts';
 
 /** What host variables are made from: the inventory, extra vars and the results registered so far. */
@@ -68,4 +69,12 @@ export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], ho
 export function explainUndefined(error: unknown, hostVars: HostVars): unknown {
   if (error instanceof UndefinedVariableError) return hostVars.unresolved.get(error.variable) ?? error;
   return error;
+}
+
+/**
+ * The play's hosts with their variables, as cluster-wide modules see them (TaskContext.play and
+ * the preflight): every host the play's pattern matches, also those --limit leaves out.
+ */
+export function playHostsVars(run: VarSources, graph: PlayGraph): { name: string; vars: Vars }[] {
+  return (graph.patternHosts ?? graph.hosts).map((name) => ({ name, vars: hostVarsFor(run, graph.play, graph.hosts, name).vars }));
 }

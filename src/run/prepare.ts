@@ -13,7 +13,7 @@ import { moduleKeyPosition } from '../playbook/module-position.ts';
 import type { Play, Playbook } from '../playbook/types.ts';
 import { parseExtraVars } from '../playbook/vars.ts';
 import { renderParams } from './render-params.ts';
-import { explainUndefined, hostVarsFor } from './host-vars.ts';
+import { explainUndefined, hostVarsFor, playHostsVars } from './host-vars.ts';
 import { resolveConnectionSpec } from './host-connections.ts';
 import { SecretMasker, secretsFromVars } from './secrets.ts';
 
@@ -129,7 +129,7 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
   // As the run's TaskContext.play: only modules that plan across hosts (redis topology) read it.
   const playView = {
     get hosts() {
-      return (playHosts ??= (graph.patternHosts ?? graph.hosts).map((name) => ({ name, vars: hostVarsFor(preview, play, graph.hosts, name).vars })));
+      return (playHosts ??= playHostsVars(preview, graph));
     },
   };
   await resolveModules(registry, play);

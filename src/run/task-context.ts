@@ -3,7 +3,7 @@ import type { Vars } from '../inventory/types.ts';
 import type { TaskContext } from '../modules/module.ts';
 import { renderValue } from '../playbook/template.ts';
 import type { NodeRef } from './events.ts';
-import { hostVarsFor } from './host-vars.ts';
+import { playHostsVars } from './host-vars.ts';
 import type { RunContext } from './run-context.ts';
 import type { PlayGraph } from '../graph/types.ts';
 
@@ -43,7 +43,7 @@ export function createTaskContext(input: TaskContextInput): TaskContext {
     runState: run.runState,
     // Computed on first use: only run_once cluster modules need every host's variables.
     get play() {
-      playHosts ??= (graph.patternHosts ?? graph.hosts).map((name) => ({ name, vars: hostVarsFor(run, graph.play, graph.hosts, name).vars }));
+      playHosts ??= playHostsVars(run, graph);
       return { hosts: playHosts };
     },
     connectionFor: (hostName) => run.connect(hostName),
