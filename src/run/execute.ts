@@ -1,10 +1,11 @@
 import type { PlayGraph } from '../graph/types.ts';
-import { exitCodeFor } from '../report/recap.ts';
 import type { Recap, RunEventSink } from './events.ts';
 import { RunConnections } from './host-connections.ts';
 import { createNodeRunner, nodeRef } from './node-runner.ts';
 import type { PreparedRun, SkippedPlay } from './prepare.ts';
+import { exitCodeFor } from './recap.ts';
 import { RecapCollector } from './recap-collector.ts';
+import { RunLedger } from './ledger.ts';
 import { rollbackPlay } from './rollback.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlayGraph } from './scheduler.ts';
@@ -55,12 +56,8 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     sink: collector,
     masker: prepared.masker,
     signal: options.signal,
-    registered: new Map(),
+    ledger: new RunLedger(),
     runState: new Map(),
-    changedNodes: new Set(),
-    pendingAfter: new Map(),
-    applied: [],
-    unreachable: new Map(),
     connect: (hostName) => connections.connected(hostName),
   };
 
@@ -80,7 +77,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
       const graph = play;
       connections.enterPlay(graph);
       collector.emit({ type: 'play-start', playIndex: graph.playIndex, name: graph.play.name, hosts: graph.hosts });
-      const appliedFrom = run.applied.length;
+      const appliedMark = run.ledger.appliedMark();
       const runNode = createNodeRunner(run, graph);
       const outcomes = await runPlayGraph(graph, {
         forks: options.forks,
@@ -105,15 +102,14 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
       const failures = [...outcomes.entries()].filter(([, outcome]) => (outcome.status === 'failed' && !outcome.ignoredError) || outcome.status === 'unreachable');
       for (const [nodeId] of failures) failedHosts.add(graph.nodes.get(nodeId)!.host);
       if (failures.length > 0 && !options.checkMode) {
-        await rollbackPlay(run, graph, appliedFrom, `${failures.length} task(s) failed: ${failures.map(([id]) => id).join(', ')}`);
+        await rollbackPlay(run, graph, appliedMark, `${failures.length} task(s) failed: ${failures.map(([id]) => id).join(', ')}`);
       }
     }
   } finally {
     await connections.closeAll();
   }
   const aborted = options.signal.aborted;
-  let exitCode = exitCodeFor(collector.recap);
-  if (aborted && exitCode === 0) exitCode = 2;
+  const exitCode = exitCodeFor(collector.recap, { interrupted: aborted });
   collector.emit({ type: 'run-end', recap: collector.recap, exitCode, aborted, durationMs: Date.now() - started });
   return { recap: collector.recap, exitCode, aborted };
 }

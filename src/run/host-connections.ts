@@ -28,7 +28,7 @@ export function resolveConnectionSpec(sources: ConnectionVarSources, scope: Play
   const fail = (detail: string, cause: unknown) => new InputError(`host ${host}: ${detail}`, undefined, { cause });
   let resolved: ReturnType<typeof hostVarsFor>;
   try {
-    resolved = hostVarsFor({ ...sources, registered: new Map() }, scope.play, scope.hosts, host);
+    resolved = hostVarsFor({ inventory: sources.inventory, extraVars: sources.extraVars }, scope.play, scope.hosts, host);
   } catch (error) {
     throw fail(`cannot resolve its variables: ${(error as Error).message}`, error);
   }

@@ -1,12 +1,18 @@
-import type { Vars } from '../inventory/types.ts';
+import type { Inventory, Vars } from '../inventory/types.ts';
 import type { Play, TaskSpec } from '../playbook/types.ts';
 import { UndefinedVariableError, renderValue } from '../playbook/template.ts';
 import { magicVars, mergeHostVars } from '../playbook/vars.ts';
 import type { PlayGraph } from '../graph/types.ts';
-import type { RunContext } from './run-context.ts';
 
-/** What host variables are made from: the inventory, extra vars and the results registered so far. */
-export type VarSources = Pick<RunContext, 'inventory' | 'extraVars' | 'registered'>;
+/**
+ * What host variables are made from: the inventory, extra vars and the results registered so
+ * far (none while the run is prepared, or when `registeredFor` is left out).
+ */
+export interface VarSources {
+  inventory: Inventory;
+  extraVars: Vars;
+  registeredFor?(host: string): Vars;
+}
 
 /** A host's variables for one task, with templated values resolved, and those that could not be. */
 export interface HostVars {
@@ -38,7 +44,7 @@ export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], ho
       inventory: inventoryHost?.vars ?? {},
       play: play.vars,
       task: task?.vars ?? {},
-      registered: run.registered.get(host) ?? {},
+      registered: run.registeredFor?.(host) ?? {},
       extra: run.extraVars,
     }),
   };

@@ -3,17 +3,15 @@ import type { GraphNode, PlayGraph } from '../graph/types.ts';
 import type { Vars } from '../inventory/types.ts';
 import { abortableSleep } from '../modules/abortable-sleep.ts';
 import type { FileChange, TaskModule } from '../modules/module.ts';
-import { validateParams } from '../modules/describe.ts';
 import { moduleKeyPosition } from '../playbook/module-position.ts';
-import { evaluateCondition, renderValue } from '../playbook/template.ts';
+import { evaluateCondition } from '../playbook/template.ts';
 import type { NodeRef, NodeStatus } from './events.ts';
-import { renderParams } from './render-params.ts';
-import { explainUndefined, hostVarsFor, type HostVars } from './host-vars.ts';
-import type { RunContext } from './run-context.ts';
+import { explainUndefined, type HostVars } from './host-vars.ts';
+import { resolveInvocation, type Invocation, type InvocationItem } from './invocation.ts';
+import { runVarSources, type RunContext } from './run-context.ts';
 import { secretsFromVars } from './secrets.ts';
 import type { NodeOutcome } from './scheduler.ts';
 import { createTaskContext } from './task-context.ts';
-import { becomeFor } from './become.ts';
 
 /** One module invocation's result, shaped like Ansible's registered result. */
 type ItemResult = Record<string, unknown> & { changed: boolean; failed?: boolean; planned?: boolean };
@@ -30,21 +28,18 @@ export function nodeRef(graph: PlayGraph, node: GraphNode): NodeRef {
 }
 
 /**
- * Runs one (task, host) node: `when`, `loop`, params templating and validation, the module's
- * check and (outside --check) apply, `retries`/`until`, `changed_when`/`failed_when`,
- * `register`, `ignore_errors`. Never rejects: every failure becomes an outcome and an event.
+ * Runs one (task, host) node: its invocation (resolveInvocation: vars, `when`, `loop`, params),
+ * the module's check and (outside --check) apply for each item, `retries`/`until`,
+ * `changed_when`/`failed_when`, `register`, `ignore_errors`. Never rejects: every failure becomes
+ * an outcome and an event.
  */
 export function createNodeRunner(run: RunContext, graph: PlayGraph) {
+  const { ledger } = run;
   return async function runNode(node: GraphNode, dependencies: GraphNode[]): Promise<NodeOutcome> {
     const { task } = node;
     const ref = nodeRef(graph, node);
     const started = Date.now();
-    // The nearest planned changes upstream: a planned dependency itself, or what an unchanged
-    // dependency was itself waiting on.
-    const after = run.checkMode
-      ? [...new Set(dependencies.flatMap((dep) => (run.changedNodes.has(dep.id) ? [dep.id] : (run.pendingAfter.get(dep.id) ?? []))))]
-      : [];
-    if (run.checkMode) run.pendingAfter.set(node.id, after);
+    const after = run.checkMode ? ledger.plannedUpstream(node.id, dependencies.map((dep) => dep.id)) : [];
     run.sink.emit({ type: 'node-start', node: ref });
 
     const finish = (status: NodeStatus, extra: { message?: string; files?: FileChange[]; planned?: boolean; ignoredError?: boolean; after?: string[] } = {}): NodeOutcome => {
@@ -56,50 +51,43 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
         ...(node.assumedNeeds.length > 0 ? { assumedNeeds: node.assumedNeeds } : {}),
         durationMs: Date.now() - started,
       });
-      if (status === 'changed') run.changedNodes.add(node.id);
+      if (status === 'changed') ledger.markChanged(node.id);
       return { status, message: extra.message, ignoredError: extra.ignoredError };
     };
     const register = (result: Vars) => {
-      if (!task.register) return;
-      const hostRegistered = run.registered.get(node.host) ?? {};
-      hostRegistered[task.register] = result;
-      run.registered.set(node.host, hostRegistered);
+      if (task.register) ledger.register(node.host, task.register, result);
     };
 
-    if (node.section === 'handlers' && !node.notifiedBy.some((id) => run.changedNodes.has(id))) {
+    if (node.section === 'handlers' && !ledger.handlerNotified(node.notifiedBy)) {
       return finish('skipped', { message: 'handler not notified' });
     }
 
     let hostVars: HostVars | undefined;
     let targetHost = node.host;
     try {
-      hostVars = hostVarsFor(run, graph.play, graph.hosts, node.host, task);
-      const vars = hostVars.vars;
+      const module = await run.registry.get(task.module, moduleKeyPosition(node.task));
+      const invocation = resolveInvocation(graph, node, runVarSources(run), module);
+      hostVars = invocation.hostVars;
       // A secret may only now have its value: `redis_password: "{{ lookup('env', 'X') }}"`.
-      for (const secret of secretsFromVars(vars)) run.masker.add(secret);
-      if (task.delegateTo) targetHost = String(renderValue(task.delegateTo, vars, task.keyPositions['delegate_to']));
-      const unreachable = run.unreachable.get(targetHost);
+      for (const secret of secretsFromVars(hostVars.vars)) run.masker.add(secret);
+      if (invocation.kind === 'skip') {
+        register({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+        return finish('skipped', { message: `condition false: ${invocation.condition}` });
+      }
+      targetHost = invocation.targetHost;
+      const unreachable = ledger.unreachableReason(targetHost);
       if (unreachable !== undefined) return finish('unreachable', { message: unreachable });
 
-      for (const condition of task.when) {
-        if (!evaluateCondition(condition, vars, task.keyPositions['when'] ?? task.position)) {
-          register({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });
-          return finish('skipped', { message: `condition false: ${condition}` });
-        }
-      }
-      const module = await run.registry.get(task.module, moduleKeyPosition(node.task));
-      const items = loopItems(node, vars);
       const results: ItemResult[] = [];
-      for (const item of items) {
-        const itemVars = item === NO_LOOP ? vars : { ...vars, [task.loopVar]: item };
-        results.push(await runItem(run, graph, node, ref, module, itemVars, targetHost));
+      for (const item of invocation.items) {
+        results.push(await runItem(run, graph, node, ref, module, item, invocation));
         if (run.signal.aborted) break;
       }
       const changed = results.some((result) => result.changed);
       const failed = results.find((result) => result.failed);
       const planned = results.some((result) => result.planned);
       const files = results.flatMap((result) => (result.files as FileChange[] | undefined) ?? []);
-      register(items[0] === NO_LOOP ? withoutInternals(results[0]!) : { changed, failed: Boolean(failed), results: results.map(withoutInternals) });
+      register(invocation.looped ? { changed, failed: Boolean(failed), results: results.map(withoutInternals) } : withoutInternals(results[0]!));
       if (failed) {
         const message = String(failed.msg ?? 'failed');
         return task.ignoreErrors ? finish('failed', { message, ignoredError: true }) : finish('failed', { message });
@@ -119,7 +107,7 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       // yet: say it would run after that change, rather than report a failure that would not happen.
       if (run.checkMode && after.length > 0 && !lostHost) return finish('changed', { planned: true, after });
       if (lostHost) {
-        run.unreachable.set(targetHost, message);
+        ledger.markUnreachable(targetHost, message);
         return finish('unreachable', { message });
       }
       register({ changed: false, failed: true, msg: message, ...(error instanceof CommandError ? { rc: error.exitCode, stderr: error.stderr } : {}) });
@@ -128,7 +116,6 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
   };
 }
 
-const NO_LOOP = Symbol('no loop');
 const PROBE_TIMEOUT_MS = 5000;
 
 /**
@@ -137,7 +124,7 @@ const PROBE_TIMEOUT_MS = 5000;
  * failed, it did not lose the host. So probe the host's own connection with a trivial command.
  */
 async function hostUnreachable(run: RunContext, host: string): Promise<boolean> {
-  if (run.unreachable.has(host)) return true;
+  if (run.ledger.unreachableReason(host) !== undefined) return true;
   try {
     const conn = await run.connect(host);
     let timer: NodeJS.Timeout | undefined;
@@ -149,32 +136,25 @@ async function hostUnreachable(run: RunContext, host: string): Promise<boolean> 
   }
 }
 
-function loopItems(node: GraphNode, vars: Vars): unknown[] {
-  if (node.task.loop === undefined) return [NO_LOOP];
-  const position = node.task.keyPositions['loop'] ?? node.task.keyPositions['with_items'] ?? node.task.position;
-  const items = renderValue(node.task.loop, vars, position);
-  if (!Array.isArray(items)) throw new InputError(`loop must be a list, got ${typeof items}`, position);
-  return items;
-}
-
 function withoutInternals(result: ItemResult): Vars {
   const { files: _files, planned: _planned, ...rest } = result;
   return rest;
 }
 
-async function runItem(run: RunContext, graph: PlayGraph, node: GraphNode, ref: NodeRef, module: TaskModule, vars: Vars, targetHost: string): Promise<ItemResult> {
+type RunInvocation = Extract<Invocation, { kind: 'run' }>;
+
+async function runItem(run: RunContext, graph: PlayGraph, node: GraphNode, ref: NodeRef, module: TaskModule, item: InvocationItem, invocation: RunInvocation): Promise<ItemResult> {
   const { task } = node;
-  const position = moduleKeyPosition(node.task);
-  const params = validateParams(module, renderParams(task.params, vars, position), position);
-  const conn = await run.connect(targetHost);
-  const ctx = createTaskContext({ run, graph, ref, vars, conn, become: becomeFor(task, graph.play, vars, node.host) });
+  const { vars, params } = item;
+  const conn = await run.connect(invocation.targetHost);
+  const ctx = createTaskContext({ run, graph, ref, vars, conn, become: invocation.become });
 
   // As in Ansible 2.14 (TaskExecutor._execute): `retries` without `until` is ignored (one
   // attempt), and with `until` but fewer than two attempts `until` is not evaluated at all.
   const attempts = task.until ? task.retries + 1 : 1;
   let result: ItemResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await attemptModule(run, node, module, ctx, params, targetHost);
+    result = await attemptModule(run, node, module, ctx, item, invocation);
     // --check plans a change without making it: there is no result for `until` to look at.
     if (attempts === 1 || result.planned) return applyOverrides(node, vars, result);
     // Ansible evaluates changed_when/failed_when on every attempt, with `attempts` already set.
@@ -194,7 +174,8 @@ function resultVars(node: GraphNode, vars: Vars, result: ItemResult): Vars {
   return { ...vars, [node.task.register ?? 'result']: withoutInternals(result) };
 }
 
-async function attemptModule(run: RunContext, node: GraphNode, module: TaskModule, ctx: ReturnType<typeof createTaskContext>, params: unknown, host: string): Promise<ItemResult> {
+async function attemptModule(run: RunContext, node: GraphNode, module: TaskModule, ctx: ReturnType<typeof createTaskContext>, item: InvocationItem, invocation: RunInvocation): Promise<ItemResult> {
+  const { params } = item;
   try {
     // Every result that ran says whether it failed, as Ansible's do (`r.failed`, `r is failed`).
     const check = await module.check(ctx, params);
@@ -202,7 +183,15 @@ async function attemptModule(run: RunContext, node: GraphNode, module: TaskModul
     if (run.checkMode) return { changed: true, failed: false, planned: true, msg: check.description, files: check.files };
     const applied = await module.apply(ctx, params, check.state);
     if (applied.changed && module.rollback) {
-      run.applied.push({ nodeId: node.id, host, module: module.name, params, rollbackState: applied.rollbackState });
+      run.ledger.recordApplied({
+        nodeId: node.id,
+        host: invocation.targetHost,
+        module: module.name,
+        params,
+        vars: item.vars,
+        become: invocation.become,
+        rollbackState: applied.rollbackState,
+      });
     }
     return { failed: false, msg: check.description, ...applied.result, changed: applied.changed, files: applied.changed ? check.files : undefined };
   } catch (error) {

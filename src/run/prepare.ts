@@ -4,16 +4,15 @@ import type { PlayGraph } from '../graph/types.ts';
 import { loadInventory } from '../inventory/load.ts';
 import { limitHosts, selectHosts } from '../inventory/patterns.ts';
 import type { Inventory, Vars } from '../inventory/types.ts';
-import { validateParams } from '../modules/describe.ts';
 import { createModuleRegistry, type ModuleRegistry } from '../modules/registry.ts';
 import { loadPlaybook } from '../playbook/load.ts';
 import { selectTasks } from '../playbook/tags.ts';
-import { UndefinedVariableError, evaluateCondition, renderValue } from '../playbook/template.ts';
+import { UndefinedVariableError, renderValue } from '../playbook/template.ts';
 import { moduleKeyPosition } from '../playbook/module-position.ts';
 import type { Play, Playbook } from '../playbook/types.ts';
 import { parseExtraVars } from '../playbook/vars.ts';
-import { renderParams } from './render-params.ts';
-import { explainUndefined, hostVarsFor, playHostsVars } from './host-vars.ts';
+import { playHostsVars } from './host-vars.ts';
+import { resolveInvocation, type Invocation } from './invocation.ts';
 import { resolveConnectionSpec } from './host-connections.ts';
 import { SecretMasker, secretsFromVars } from './secrets.ts';
 
@@ -124,50 +123,37 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
   const runtimeNames = new Set(
     [...play.tasks, ...play.handlers, ...play.rollback].flatMap((task) => (task.register ? [task.register] : [])),
   );
-  const preview = { inventory, extraVars, registered: new Map<string, Vars>() };
+  // Nothing is registered yet: a param that needs a result is deferred to the run.
+  const sources = { inventory, extraVars };
   let playHosts: { name: string; vars: Vars }[] | undefined;
   // As the run's TaskContext.play: only modules that plan across hosts (redis topology) read it.
   const playView = {
     get hosts() {
-      return (playHosts ??= playHostsVars(preview, graph));
+      return (playHosts ??= playHostsVars(sources, graph));
     },
   };
   await resolveModules(registry, play);
   for (const node of graph.nodes.values()) {
     const task = node.task;
     const module = await registry.get(task.module, moduleKeyPosition(task));
-    const hostVars = hostVarsFor(preview, play, graph.hosts, node.host, task);
-    const deferred = (error: unknown) => {
-      const cause = explainUndefined(error, hostVars);
+    const deferred = (cause: unknown) => {
       if (cause instanceof UndefinedVariableError && (runtimeNames.has(cause.variable) || cause.variable === task.loopVar)) return;
       throw cause;
     };
+    let invocation: Invocation;
     try {
-      const when = task.when.every((condition) => evaluateCondition(condition, hostVars.vars, task.keyPositions['when'] ?? task.position));
-      // Skipped as things stand (`when: x is defined`): its params may rely on the condition,
-      // so they are checked if and when it runs.
-      if (!when) continue;
+      invocation = resolveInvocation(graph, node, sources, module);
     } catch (error) {
       deferred(error);
       continue;
     }
-    let items: unknown[] = [undefined];
-    if (task.loop !== undefined) {
+    // Skipped as things stand (`when: x is defined`): its params may rely on the condition,
+    // so they are checked if and when it runs.
+    if (invocation.kind === 'skip') continue;
+    const position = moduleKeyPosition(task);
+    for (const item of invocation.items) {
       try {
-        const rendered = renderValue(task.loop, hostVars.vars, task.keyPositions['loop'] ?? task.position);
-        if (!Array.isArray(rendered)) throw new InputError('loop must be a list', task.keyPositions['loop'] ?? task.position);
-        items = rendered;
-      } catch (error) {
-        deferred(error);
-        continue;
-      }
-    }
-    for (const item of items) {
-      const vars = task.loop === undefined ? hostVars.vars : { ...hostVars.vars, [task.loopVar]: item };
-      const position = moduleKeyPosition(task);
-      try {
-        const params = validateParams(module, renderParams(task.params, vars, position), position);
-        await module.preflight?.({ host: { name: node.host, vars }, baseDir: play.baseDir, play: playView }, params);
+        await module.preflight?.({ host: { name: node.host, vars: item.vars }, baseDir: play.baseDir, play: playView }, item.params);
       } catch (error) {
         // A module's own refusal without a position points at its task.
         deferred(error instanceof InputError && !error.position ? new InputError(error.message, position, { cause: error }) : error);

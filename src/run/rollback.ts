@@ -4,8 +4,6 @@ import { createNodeRunner, nodeRef } from './node-runner.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlayGraph } from './scheduler.ts';
 import { createTaskContext } from './task-context.ts';
-import { hostVarsFor } from './host-vars.ts';
-import { becomeFor } from './become.ts';
 
 /**
  * Undoes what a failed play changed: first each module's own `rollback` for the changes this
@@ -13,8 +11,8 @@ import { becomeFor } from './become.ts';
  * tasks, as a graph of their own over the play's hosts. A rollback step that fails is reported
  * and the others still run: a half rollback is better than none.
  */
-export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedFrom: number, reason: string): Promise<void> {
-  const applied = run.applied.slice(appliedFrom).reverse();
+export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedMark: number, reason: string): Promise<void> {
+  const applied = run.ledger.appliedSince(appliedMark);
   if (applied.length === 0 && graph.play.rollback.length === 0) return;
   run.sink.emit({ type: 'rollback-start', reason });
 
@@ -25,8 +23,8 @@ export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedFro
     try {
       const module = await run.registry.get(change.module);
       const conn = await run.connect(change.host);
-      const vars = hostVarsFor(run, graph.play, graph.hosts, node.host, node.task).vars;
-      const ctx = createTaskContext({ run, graph, ref, vars, conn, become: becomeFor(node.task, graph.play, vars, node.host) });
+      // The undo runs as the apply ran: the invocation's own vars and become, not a new reading.
+      const ctx = createTaskContext({ run, graph, ref, vars: change.vars, conn, become: change.become });
       await module.rollback!(ctx, change.params, change.rollbackState);
       run.sink.emit({ type: 'rollback-node', node: ref, status: 'rolled-back' });
     } catch (error) {

@@ -1,39 +1,32 @@
 import type { Connection } from '../connect/connection.ts';
 import type { Inventory, Vars } from '../inventory/types.ts';
 import type { ModuleRegistry } from '../modules/registry.ts';
+import type { VarSources } from './host-vars.ts';
+import type { RunLedger } from './ledger.ts';
 import type { SecretMasker } from './secrets.ts';
 import type { RunEventSink } from './events.ts';
 
-/** A module change this run applied, kept so a failed play can roll it back in reverse order. */
-export interface AppliedChange {
-  nodeId: string;
-  host: string;
-  module: string;
-  params: unknown;
-  rollbackState: unknown;
+/**
+ * What the nodes of one run share: the options, read-only, made by executeRun for each run;
+ * and the run's mutable state, which sits in `ledger` and is written only through its methods.
+ */
+export interface RunContext {
+  readonly inventory: Inventory;
+  readonly extraVars: Vars;
+  readonly checkMode: boolean;
+  readonly diff: boolean;
+  readonly registry: ModuleRegistry;
+  readonly sink: RunEventSink;
+  readonly masker: SecretMasker;
+  readonly signal: AbortSignal;
+  /** The run's one connection per host and connection spec (connected on first use; a failure is a ConnectError). */
+  connect(hostName: string): Promise<Connection>;
+  readonly ledger: RunLedger;
+  /** Module-owned state shared by every node (TaskContext.runState): the modules' own, not the run's. */
+  readonly runState: Map<string, unknown>;
 }
 
-/** Everything the nodes of one run share. Built once by runPlaybook; nodes only read the options. */
-export interface RunContext {
-  inventory: Inventory;
-  extraVars: Vars;
-  checkMode: boolean;
-  diff: boolean;
-  registry: ModuleRegistry;
-  sink: RunEventSink;
-  masker: SecretMasker;
-  signal: AbortSignal;
-  /** The run's one connection per host (connected on first use; a failure is a ConnectError). */
-  connect(hostName: string): Promise<Connection>;
-  /** `register:` results per host. */
-  registered: Map<string, Vars>;
-  /** Module-owned state shared by every node (TaskContext.runState). */
-  runState: Map<string, unknown>;
-  /** Nodes that changed (or in --check would change), by node id: handlers read this. */
-  changedNodes: Set<string>;
-  /** In --check: for each node, the earlier planned changes its input waits on. */
-  pendingAfter: Map<string, string[]>;
-  applied: AppliedChange[];
-  /** Hosts found unreachable; their later nodes fail fast as unreachable. */
-  unreachable: Map<string, string>;
+/** The variable sources of a running play: the inventory, the extra vars and what was registered so far. */
+export function runVarSources(run: RunContext): VarSources {
+  return { inventory: run.inventory, extraVars: run.extraVars, registeredFor: (host) => run.ledger.registeredFor(host) };
 }

@@ -4,7 +4,7 @@ import type { TaskContext } from '../modules/module.ts';
 import { renderValue } from '../playbook/template.ts';
 import type { NodeRef } from './events.ts';
 import { playHostsVars } from './host-vars.ts';
-import type { RunContext } from './run-context.ts';
+import { runVarSources, type RunContext } from './run-context.ts';
 import type { PlayGraph } from '../graph/types.ts';
 
 export interface TaskContextInput {
@@ -43,7 +43,7 @@ export function createTaskContext(input: TaskContextInput): TaskContext {
     runState: run.runState,
     // Computed on first use: only run_once cluster modules need every host's variables.
     get play() {
-      playHosts ??= playHostsVars(run, graph);
+      playHosts ??= playHostsVars(runVarSources(run), graph);
       return { hosts: playHosts };
     },
     connectionFor: (hostName) => run.connect(hostName),

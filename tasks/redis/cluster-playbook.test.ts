@@ -5,10 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateParams } from '../../src/modules/describe.ts';
-import { hostVarsFor } from '../../src/run/host-vars.ts';
+import { resolveInvocation } from '../../src/run/invocation.ts';
 import { prepareRun } from '../../src/run/prepare.ts';
-import { renderParams } from '../../src/run/render-params.ts';
 import { renderNodeConfig, type SettingValue } from './config-render.ts';
 import { taskModule as config, type ConfigParams } from './config.ts';
 
@@ -20,9 +18,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 async function configParamsFor(inventory: string, host: string, extraVars: string[] = []): Promise<{ params: ConfigParams; baseDir: string }> {
   const prepared = await prepareRun({ playbookFile: 'playbooks/cluster.yaml', inventorySources: [inventory], extraVarArgs: extraVars, cwd: REPO });
   const graph = prepared.graphs[0]!;
-  const task = graph.play.tasks.find((t) => t.id === 'config')!;
-  const vars = hostVarsFor({ inventory: prepared.inventory, extraVars: prepared.extraVars, registered: new Map() }, graph.play, graph.hosts, host, task).vars;
-  return { params: validateParams(config, renderParams(task.params, vars)), baseDir: graph.play.baseDir };
+  const node = [...graph.nodes.values()].find((n) => n.task.id === 'config' && n.host === host)!;
+  const invocation = resolveInvocation(graph, node, { inventory: prepared.inventory, extraVars: prepared.extraVars }, config);
+  if (invocation.kind !== 'run') throw new Error(`config is skipped on ${host}: ${invocation.condition}`);
+  return { params: invocation.items[0]!.params as ConfigParams, baseDir: graph.play.baseDir };
 }
 
 const directives = (params: ConfigParams) =>

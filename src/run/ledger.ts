@@ -1,0 +1,88 @@
+import type { Vars } from '../inventory/types.ts';
+
+/** A module change this run applied, with the invocation it was applied with, so a failed play can undo it. */
+export interface AppliedChange {
+  nodeId: string;
+  /** The host the change was made on (the delegated host, if any). */
+  host: string;
+  module: string;
+  params: unknown;
+  /** The vars and become of the invocation that applied it: an undo runs as the apply ran. */
+  vars: Vars;
+  become: boolean;
+  rollbackState: unknown;
+}
+
+/**
+ * The run's mutable state, in one place and behind methods: results registered per host, the
+ * nodes that changed (handlers and --check's "after" read them), the planned changes each node's
+ * input waits on in --check, the changes applied (for a play's undo) and the hosts found
+ * unreachable. Nodes write it only through these methods, so each rule lives here once.
+ */
+export class RunLedger {
+  private readonly registered = new Map<string, Vars>();
+  private readonly changed = new Set<string>();
+  private readonly pending = new Map<string, string[]>();
+  private readonly applied: AppliedChange[] = [];
+  private readonly unreachable = new Map<string, string>();
+
+  /** `register: name` on `host`: later tasks of that host see `name`. */
+  register(host: string, name: string, result: Vars): void {
+    const forHost = this.registered.get(host) ?? {};
+    forHost[name] = result;
+    this.registered.set(host, forHost);
+  }
+
+  /** The results registered on `host` so far, by name (a copy: callers cannot write through it). */
+  registeredFor(host: string): Vars {
+    return { ...(this.registered.get(host) ?? {}) };
+  }
+
+  /** A node changed something (or, in --check, would). */
+  markChanged(nodeId: string): void {
+    this.changed.add(nodeId);
+  }
+
+  hasChanged(nodeId: string): boolean {
+    return this.changed.has(nodeId);
+  }
+
+  /** A handler is pending when any node that notifies it changed. */
+  handlerNotified(notifiedBy: readonly string[]): boolean {
+    return notifiedBy.some((nodeId) => this.changed.has(nodeId));
+  }
+
+  /**
+   * In --check: the nearest planned changes upstream of a node, from its dependencies (a planned
+   * dependency itself, or what an unchanged dependency was itself waiting on), remembered for the
+   * node's own dependents.
+   */
+  plannedUpstream(nodeId: string, dependencyIds: readonly string[]): string[] {
+    const after = [...new Set(dependencyIds.flatMap((dep) => (this.changed.has(dep) ? [dep] : (this.pending.get(dep) ?? []))))];
+    this.pending.set(nodeId, after);
+    return after;
+  }
+
+  recordApplied(change: AppliedChange): void {
+    this.applied.push(change);
+  }
+
+  /** A mark to give appliedSince later: how many changes were applied until now. */
+  appliedMark(): number {
+    return this.applied.length;
+  }
+
+  /** The changes applied since `mark`, newest first (the order to undo them in). */
+  appliedSince(mark: number): AppliedChange[] {
+    return this.applied.slice(mark).reverse();
+  }
+
+  markUnreachable(host: string, reason: string): void {
+    this.unreachable.set(host, reason);
+  }
+
+  /** Why `host` was found unreachable, or undefined while it is not. */
+  unreachableReason(host: string): string | undefined {
+    return this.unreachable.get(host);
+  }
+}
