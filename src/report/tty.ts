@@ -7,7 +7,8 @@ import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, type ListrTaskWrapp
 import type { NodeRef, Recap, RunEvent } from '../run/events.ts';
 import { describeNode, formatEvent, type LineOptions } from './lines.ts';
 import { PlainReporter, type PlainReporterOptions } from './plain.ts';
-import { emptyHostRecap, formatRecap, tallyNode } from './recap.ts';
+import { emptyHostRecap } from '../run/recap.ts';
+import { formatRecap } from './recap.ts';
 import type { Reporter } from './reporter.ts';
 
 /**
@@ -74,7 +75,8 @@ export class TtyReporter implements Reporter {
       }
       case 'node-end': {
         this.view(event.node.host).running.delete(event.node.nodeId);
-        tallyNode(this.recap, event.node.host, event.ignoredError ? 'ok' : event.status);
+        // The run's counts for the host, as they stand with this node: shown, not counted here.
+        if (event.hostRecap) this.recap[event.node.host] = event.hostRecap;
         const quiet = event.status === 'ok' || event.status === 'skipped';
         if (!quiet || this.lineOptions.verbose || (this.lineOptions.diff && event.files?.length)) {
           this.notable.push(event);

@@ -38,6 +38,8 @@ export type RunEvent =
       /** Needs that were not selected by --tags and were taken as satisfied. */
       assumedNeeds?: string[];
       ignoredError?: boolean;
+      /** The host's recap counts with this node counted, as the run tallies them (set by the run's recap collector). */
+      hostRecap?: HostRecap;
       durationMs: number;
     }
   | { type: 'rollback-start'; reason: string }

@@ -1,7 +1,10 @@
 import type { Recap, RunEvent, RunEventSink } from './events.ts';
-import { emptyHostRecap, tallyNode } from '../report/recap.ts';
+import { emptyHostRecap, tallyNode } from './recap.ts';
 
-/** Counts node outcomes per host as events pass, then forwards them unchanged. */
+/**
+ * Counts node outcomes per host as events pass, and hands each node-end on with its host's
+ * counts so far (`hostRecap`), so reporters show the run's own numbers instead of counting.
+ */
 export class RecapCollector implements RunEventSink {
   readonly recap: Recap = {};
   constructor(private readonly next: RunEventSink) {}
@@ -12,8 +15,9 @@ export class RecapCollector implements RunEventSink {
 
   emit(event: RunEvent): void {
     if (event.type === 'node-end') {
-      // A failure that ignore_errors accepted does not fail the run (Ansible's "ignored").
-      tallyNode(this.recap, event.node.host, event.ignoredError ? 'ok' : event.status);
+      const row = tallyNode(this.recap, event.node.host, event.status, event.ignoredError);
+      this.next.emit({ ...event, hostRecap: { ...row } });
+      return;
     }
     this.next.emit(event);
   }

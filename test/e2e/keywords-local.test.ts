@@ -139,7 +139,8 @@ describe('task keywords over the local connection', () => {
     }
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(2);
+    // Ansible's code for an interrupted run, not a task failure's 2.
+    expect(code).toBe(99);
     expect(out).toMatch(/PLAY RECAP/);
     expect(out).toMatch(/localhost\s*:.*failed=1/);
     expect(await psList()).not.toMatch(/sleep 30/);

@@ -1,7 +1,17 @@
-// Realistic event sequences, as the scheduler emits them, for the reporter tests.
+// Realistic event sequences, as reporters get them (the run's events passed through its recap
+// collector, which gives each node-end its host's counts), for the reporter tests.
 
 import type { FileChange } from '../../../src/modules/module.ts';
 import type { NodeRef, Recap, RunEvent } from '../../../src/run/events.ts';
+import { RecapCollector } from '../../../src/run/recap-collector.ts';
+
+/** The events as the run's recap collector hands them on to a reporter. */
+function counted(events: RunEvent[]): RunEvent[] {
+  const out: RunEvent[] = [];
+  const collector = new RecapCollector({ emit: (event) => out.push(event) });
+  for (const event of events) collector.emit(event);
+  return out;
+}
 
 export const PASSWORD = 's3cr3t-Pa55';
 export const PLAYBOOK = 'playbooks/cluster.yaml';
@@ -31,7 +41,7 @@ export const applyRecap: Recap = {
 };
 
 /** Two hosts: every outcome, a warning, a diff and an error message holding the password, a rollback. */
-export const applyRun: RunEvent[] = [
+export const applyRun: RunEvent[] = counted([
   { type: 'run-start', playbook: PLAYBOOK, checkMode: false, hosts: ['server1', 'server2'], nodes: 8 },
   { type: 'play-start', playIndex: 0, name: 'Redis cluster', hosts: ['server1', 'server2'] },
   { type: 'node-start', node: build1 },
@@ -61,10 +71,10 @@ export const applyRun: RunEvent[] = [
   { type: 'rollback-node', node: config1, status: 'rolled-back' },
   { type: 'rollback-node', node: start1, status: 'refused', message: 'node 7300 held keys before the run' },
   { type: 'run-end', recap: applyRecap, exitCode: 3, aborted: false, durationMs: 99_000 },
-];
+]);
 
 /** `--check`: a planned new file with the password in it, a task that runs after a planned change. */
-export const checkRun: RunEvent[] = [
+export const checkRun: RunEvent[] = counted([
   { type: 'run-start', playbook: PLAYBOOK, checkMode: true, hosts: ['server1'], nodes: 3 },
   { type: 'play-start', playIndex: 0, name: 'Redis cluster', hosts: ['server1'] },
   { type: 'node-end', node: build1, status: 'ok', assumedNeeds: ['fetch'], durationMs: 5 },
@@ -85,4 +95,4 @@ export const checkRun: RunEvent[] = [
     aborted: false,
     durationMs: 1200,
   },
-];
+]);
