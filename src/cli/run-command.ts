@@ -22,7 +22,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
   try {
     prepared = await prepareSelection(playbookFile, options);
   } catch (error) {
-    return reportInputError(error, io);
+    return reportInputError(error, io, { json: options.output === 'json' });
   }
 
   const reporter = createReporter(options.output, { stream: io.stdout, diff: Boolean(options.diff), verbose: options.verbose });
@@ -41,7 +41,6 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
       signal: controller.signal,
       sink: reporter,
       knownHostsFile: options.knownHosts,
-      hostKeyChecking: process.env['ANSIBLE_HOST_KEY_CHECKING']?.toLowerCase() === 'false' ? 'off' : undefined,
     });
     await reporter.done();
     return result.exitCode;

@@ -54,4 +54,15 @@ describe('playgraph CLI', () => {
     const forks = await cli('run', 'playbooks/cluster.yaml', '-i', 'inventory/local.yaml', '--forks', '0');
     expect(forks.code).toBe(4);
   });
+
+  it('with --output json, bad input is also one JSON event on stdout, with its position', async () => {
+    const run = await cli('run', 'test/fixtures/e2e/bad/unknown-module.yaml', '-i', 'inventory/local.yaml', '--output', 'json', '-e', 'work_dir=/tmp/never');
+    expect(run.code).toBe(4);
+    expect(run.err).toMatch(/unknown-module\.yaml:7:\d+/);
+    const lines = run.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const event = JSON.parse(lines[0]!);
+    expect(event).toMatchObject({ type: 'input-error', exitCode: 4, position: { file: expect.stringMatching(/unknown-module\.yaml$/), line: 7 } });
+    expect(event.message).toMatch(/fiel/);
+  });
 });
