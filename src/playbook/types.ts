@@ -49,7 +49,7 @@ export interface Play {
   /** Extra directories to find task modules in, resolved against the playbook's directory. */
   modules: string[];
   become?: boolean;
-  /** Play-level `any_errors_fatal`-free default; `serial` is not supported. */
+  /** Where the play starts, for errors about the play itself (its hosts, its keys). */
   position: SourcePosition;
   /** Directory of the file the play came from, for relative paths (templates, copy src). */
   baseDir: string;

@@ -4,7 +4,7 @@ import type { FileChange } from '../modules/module.ts';
 export type NodeStatus = 'ok' | 'changed' | 'failed' | 'blocked' | 'skipped' | 'unreachable';
 
 export interface NodeRef {
-  /** Graph node id: `<play>/<task id>@<host>`, or `<play>/<task id>` for run_once. */
+  /** Graph node id: `<task id>@<host>`, or `<task id>` for run_once; unique within its play (`playIndex`). */
   nodeId: string;
   playIndex: number;
   taskId: string;

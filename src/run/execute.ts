@@ -1,7 +1,7 @@
 import type { PlayGraph } from '../graph/types.ts';
 import type { Recap, RunEventSink } from './events.ts';
 import { RunConnections } from './host-connections.ts';
-import { createNodeRunner, nodeRef } from './node-runner.ts';
+import { createNodeRunner, eventNodeRef } from './node-runner.ts';
 import type { PreparedRun, SkippedPlay } from './prepare.ts';
 import { exitCodeFor } from './recap.ts';
 import { RecapCollector } from './recap-collector.ts';
@@ -85,7 +85,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
         runNode: async (node, dependencies) => {
           if (failedHosts.has(node.host)) {
             const outcome = { status: 'blocked' as const, message: `${node.host} failed in an earlier play` };
-            collector.emit({ type: 'node-end', node: nodeRef(graph, node), ...outcome, durationMs: 0 });
+            collector.emit({ type: 'node-end', node: eventNodeRef(graph, node), ...outcome, durationMs: 0 });
             return outcome;
           }
           return runNode(node, dependencies);
@@ -93,7 +93,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
         skipNode: (node, outcome) =>
           collector.emit({
             type: 'node-end',
-            node: nodeRef(graph, node),
+            node: eventNodeRef(graph, node),
             status: outcome.status,
             message: outcome.message,
             durationMs: 0,

@@ -16,7 +16,8 @@ import { createTaskContext } from './task-context.ts';
 /** One module invocation's result, shaped like Ansible's registered result. */
 type ItemResult = Record<string, unknown> & { changed: boolean; failed?: boolean; planned?: boolean };
 
-export function nodeRef(graph: PlayGraph, node: GraphNode): NodeRef {
+/** How events name a graph node (NodeRef): its id, play, task and host. */
+export function eventNodeRef(graph: PlayGraph, node: GraphNode): NodeRef {
   return {
     nodeId: node.id,
     playIndex: graph.playIndex,
@@ -37,7 +38,7 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
   const { ledger } = run;
   return async function runNode(node: GraphNode, dependencies: GraphNode[]): Promise<NodeOutcome> {
     const { task } = node;
-    const ref = nodeRef(graph, node);
+    const ref = eventNodeRef(graph, node);
     const started = Date.now();
     const after = run.checkMode ? ledger.plannedUpstream(node.id, dependencies.map((dep) => dep.id)) : [];
     run.sink.emit({ type: 'node-start', node: ref });

@@ -1,6 +1,6 @@
 import { buildPlayGraph } from '../graph/build.ts';
 import type { PlayGraph } from '../graph/types.ts';
-import { createNodeRunner, nodeRef } from './node-runner.ts';
+import { createNodeRunner, eventNodeRef } from './node-runner.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlayGraph } from './scheduler.ts';
 import { createTaskContext } from './task-context.ts';
@@ -19,7 +19,7 @@ export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedMar
   for (const change of applied) {
     const node = graph.nodes.get(change.nodeId);
     if (!node) continue;
-    const ref = nodeRef(graph, node);
+    const ref = eventNodeRef(graph, node);
     try {
       const module = await run.registry.get(change.module);
       const conn = await run.connect(change.host);
@@ -42,6 +42,6 @@ export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedMar
     signal: new AbortController().signal,
     runNode,
     skipNode: (node, outcome) =>
-      run.sink.emit({ type: 'rollback-node', node: nodeRef(rollbackGraph, node), status: 'failed', message: outcome.message }),
+      run.sink.emit({ type: 'rollback-node', node: eventNodeRef(rollbackGraph, node), status: 'failed', message: outcome.message }),
   });
 }

@@ -57,7 +57,8 @@ export interface SlotRange {
 export const CLUSTER_SLOTS = 16384;
 const BUS_PORT_OFFSET = 10000;
 
-export function nodeRef(host: string, port: number): string {
+/** A Redis node as HOST:PORT (the inventory host name), the `ref` every cluster module uses. */
+export function hostPortRef(host: string, port: number): string {
   return `${host}:${port}`;
 }
 
@@ -163,7 +164,7 @@ export function resolveTopology(hosts: readonly TopologyHostInput[], options: To
 }
 
 function node(host: TopologyHostInput, port: number, role: NodeRole): TopologyNode {
-  return { ref: nodeRef(host.name, port), host: host.name, address: host.address, machine: machineKey(host), port, busPort: port + BUS_PORT_OFFSET, role };
+  return { ref: hostPortRef(host.name, port), host: host.name, address: host.address, machine: machineKey(host), port, busPort: port + BUS_PORT_OFFSET, role };
 }
 
 function machineKey(host: TopologyHostInput): string {

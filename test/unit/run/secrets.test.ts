@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent, RunEventSink } from '../../../src/run/events.ts';
 import { MASK, SecretMasker, maskingSink, secretsFromVars } from '../../../src/run/secrets.ts';
-import { PASSWORD, applyRun, node } from './fixtures.ts';
+import { PASSWORD, applyRun, node } from '../report/fixtures.ts';
 
 describe('SecretMasker.mask', () => {
   it('masks every occurrence of every secret', () => {
