@@ -12,7 +12,9 @@ export interface BuildOptions {
 
 /**
  * Builds the (task, host) graph of one play. Only structure: nothing here runs or prints.
- * `needs` are same-host edges; an edge to or from a run_once task joins every host's instance.
+ * A task follows the one before it in the list (Ansible's order) unless it says `needs`, which
+ * replaces that edge with exactly those; edges are same-host, and an edge to or from a run_once
+ * task joins every host's instance.
  * Handlers depend on the tasks that notify them, so they run after those on the same host.
  */
 export function buildPlayGraph(playIndex: number, play: Play, hosts: string[], options: BuildOptions = {}): PlayGraph {
@@ -60,6 +62,14 @@ export function buildPlayGraph(playIndex: number, play: Play, hosts: string[], o
   for (const id of included) {
     const { task } = byId.get(id)!;
     for (const need of task.needs) if (included.has(need)) link(need, id);
+  }
+  // Ansible's order: a task without `needs` follows the task before it that runs (tasks --tags
+  // left out are passed over, as Ansible runs the selected ones in file order).
+  let previous: TaskSpec | undefined;
+  for (const task of play.tasks) {
+    if (!included.has(task.id)) continue;
+    if (task.followsPrevious && previous) link(previous.id, task.id);
+    previous = task;
   }
   for (const task of play.tasks) {
     if (!included.has(task.id)) continue;

@@ -129,6 +129,7 @@ export function parseTask(source: YamlSource, node: unknown, position: SourcePos
     module: moduleName(module.key),
     params: moduleParams(module.value, args ? mappingValue(args) : undefined),
     needs: get('needs') ? stringList(get('needs')!) : [],
+    followsPrevious: !get('needs'),
     tags: get('tags') ? stringList(get('tags')!).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean) : [],
     when: get('when') ? conditionList(get('when')!) : [],
     loopVar: get('loop_control') ? (loopVariable(get('loop_control')!, source) ?? 'item') : 'item',

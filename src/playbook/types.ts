@@ -11,6 +11,11 @@ export interface TaskSpec {
   /** Params as written; strings may hold `{{ }}` templates, rendered per host at run time. */
   params: unknown;
   needs: string[];
+  /**
+   * No `needs:` was written: the task follows the task before it in its list, on the same host
+   * (Ansible's order). `needs: [a, b]` replaces that edge with exactly those; `needs: []` has none.
+   */
+  followsPrevious?: boolean;
   tags: string[];
   /** Jinja expressions, all of which must be true (Ansible's list form of `when`). */
   when: string[];
