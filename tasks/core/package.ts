@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ExecResult } from '../../src/connect/connection.ts';
-import { CommandError } from '../../src/errors.ts';
+import { assertSucceeded, runChecked } from '../../src/modules/run-checked.ts';
 import { abortableSleep } from '../../src/modules/abortable-sleep.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 
@@ -95,7 +95,7 @@ async function aptGet(ctx: TaskContext, args: string[]): Promise<ExecResult> {
     const result = await ctx.conn.exec(argv, { env: APT_ENV, become: ctx.become, signal: ctx.signal });
     if (result.code === 0) return result;
     if (!isAptLockContention(result) || attempt >= LOCK_RETRIES) {
-      throw new CommandError(ctx.conn.hostName, result.commandLine, result.code, result.stderr);
+      assertSucceeded(ctx, result);
     }
     ctx.log.info(`apt is locked by another process; retrying in ${LOCK_RETRY_SECONDS}s`);
     await abortableSleep(LOCK_RETRY_SECONDS * 1000, ctx.signal);
@@ -104,10 +104,7 @@ async function aptGet(ctx: TaskContext, args: string[]): Promise<ExecResult> {
 
 async function readInstalled(ctx: TaskContext, names: string[]): Promise<Map<string, InstalledPackage>> {
   // Exit 1 only means some names are unknown to dpkg; the known ones are still printed.
-  const result = await ctx.conn.exec(['dpkg-query', '-W', `-f=${DPKG_QUERY_FORMAT}`, ...names], { signal: ctx.signal });
-  if (result.code !== 0 && result.code !== 1) {
-    throw new CommandError(ctx.conn.hostName, result.commandLine, result.code, result.stderr);
-  }
+  const result = await runChecked(ctx, ['dpkg-query', '-W', `-f=${DPKG_QUERY_FORMAT}`, ...names], { become: false, allowedCodes: [0, 1] });
   return parseDpkgQuery(result.stdout);
 }
 
@@ -121,8 +118,7 @@ export const taskModule = defineModule<PackageParams, PackagePlan>({
     const installed = await readInstalled(ctx, specs.map((spec) => splitSpec(spec).name));
     let upgradable: string[] = [];
     if (params.state === 'latest') {
-      const simulated = await ctx.conn.exec(['apt-get', '-q', '--simulate', 'install', ...specs], { env: APT_ENV, signal: ctx.signal });
-      if (simulated.code !== 0) throw new CommandError(ctx.conn.hostName, simulated.commandLine, simulated.code, simulated.stderr);
+      const simulated = await runChecked(ctx, ['apt-get', '-q', '--simulate', 'install', ...specs], { env: APT_ENV, become: false });
       upgradable = parseSimulatedInstalls(simulated.stdout);
     }
     const plan = planPackages(specs, params.state, installed, upgradable);

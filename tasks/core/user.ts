@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { CommandError } from '../../src/errors.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
-import { runChecked } from '../../src/modules/run-checked.ts';
+import { assertSucceeded, runChecked } from '../../src/modules/run-checked.ts';
 
 export const userParams = z.strictObject({
   name: z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'expected a user name').describe('Login name'),
@@ -106,7 +105,7 @@ export function planUser(params: UserParams, facts: UserFacts | null): UserPlan 
 async function readUser(ctx: TaskContext, name: string): Promise<UserFacts | null> {
   const passwd = await ctx.conn.exec(['getent', 'passwd', name], { signal: ctx.signal });
   if (passwd.code === 2) return null; // getent: key not found
-  if (passwd.code !== 0) throw new CommandError(ctx.conn.hostName, passwd.commandLine, passwd.code, passwd.stderr);
+  assertSucceeded(ctx, passwd);
   const entry = parsePasswdLine(passwd.stdout);
   if (!entry) return null;
   const primaryGroup = (await runChecked(ctx, ['id', '-gn', '--', name], { become: false })).stdout.trim();

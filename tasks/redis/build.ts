@@ -2,7 +2,8 @@
 // a compiler and `make distclean` + `make` again when there is none, `make install PREFIX=...`.
 // With `build: once`, one host per platform compiles and the others receive its binaries.
 import { z } from 'zod';
-import { CommandError, TaskError } from '../../src/errors.ts';
+import { TaskError } from '../../src/errors.ts';
+import { assertSucceeded, runChecked } from '../../src/modules/run-checked.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 import type { ExecResult } from '../../src/connect/connection.ts';
 import { quoteCommand } from '../../src/connect/quote.ts';
@@ -175,14 +176,12 @@ function run(ctx: TaskContext, command: string[], cwd: string): Promise<ExecResu
   return ctx.conn.exec(command, { cwd, become: ctx.become, signal: ctx.signal });
 }
 
-async function mustExec(ctx: TaskContext, command: string[], options: { become?: boolean } = {}): Promise<ExecResult> {
-  const result = await ctx.conn.exec(command, { ...options, signal: ctx.signal });
-  mustSucceed(ctx, result);
-  return result;
+function mustExec(ctx: TaskContext, command: string[], options: { become?: boolean } = {}): Promise<ExecResult> {
+  return runChecked(ctx, command, { become: options.become ?? false });
 }
 
 function mustSucceed(ctx: TaskContext, result: ExecResult): void {
-  if (result.code !== 0) throw new CommandError(ctx.host.name, result.commandLine, result.code, result.stderr);
+  assertSucceeded(ctx, result);
 }
 
 async function readBinaries(ctx: TaskContext, layout: BuildLayout): Promise<Map<string, Buffer>> {

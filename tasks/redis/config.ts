@@ -3,7 +3,8 @@
 // so --diff shows it, with the passwords of both sides masked (config-secrets.ts: the file being
 // replaced may hold an old password the engine was never told about); descriptions never carry one.
 import { z } from 'zod';
-import { CommandError, InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/errors.ts';
+import { runChecked } from '../../src/modules/run-checked.ts';
 import { defineModule, type FileChange, type PreflightContext } from '../../src/modules/module.ts';
 import { maskedChange, secretForms } from './config-secrets.ts';
 import { renderNodeConfig, type ConfigNode, type SettingValue } from './config-render.ts';
@@ -133,15 +134,13 @@ export const taskModule = defineModule<ConfigParams, ConfigState>({
 
   async apply(ctx, _params, state) {
     for (const dir of state.dirs) {
-      const result = await ctx.conn.exec(['mkdir', '-p', '-m', '0750', dir], { become: ctx.become, signal: ctx.signal });
-      if (result.code !== 0) throw new CommandError(ctx.host.name, result.commandLine, result.code, result.stderr);
+      await runChecked(ctx, ['mkdir', '-p', '-m', '0750', dir]);
     }
     for (const file of state.files) {
       if (file.write) {
         await ctx.conn.writeFile(file.path, file.content, { mode: 0o600, become: ctx.become });
       } else {
-        const result = await ctx.conn.exec(['chmod', '0600', file.path], { become: ctx.become });
-        if (result.code !== 0) throw new CommandError(ctx.host.name, result.commandLine, result.code, result.stderr);
+        await runChecked(ctx, ['chmod', '0600', file.path]);
       }
       ctx.log.info(`${file.write ? 'wrote' : 'chmod 0600'} ${file.path}`);
     }
