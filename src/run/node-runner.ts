@@ -1,7 +1,7 @@
 import { CommandError, ConnectError, InputError } from '../errors.ts';
 import type { GraphNode, PlayGraph } from '../graph/types.ts';
 import type { Vars } from '../inventory/types.ts';
-import { abortableSleep } from '../modules/abortable-sleep.ts';
+import { abortableSleep } from '../modules/wait.ts';
 import type { FileChange, TaskModule } from '../modules/module.ts';
 import { moduleKeyPosition } from '../playbook/module-position.ts';
 import { evaluateCondition } from '../playbook/template.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ExecResult } from '../../src/connect/connection.ts';
 import { assertSucceeded, runChecked } from '../../src/modules/run-checked.ts';
-import { abortableSleep } from '../../src/modules/abortable-sleep.ts';
+import { abortableSleep } from '../../src/modules/wait.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 
 // Debian/Ubuntu packages through apt. Facts come from dpkg-query; `latest` asks apt-get for a

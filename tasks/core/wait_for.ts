@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Connection } from '../../src/connect/connection.ts';
 import { TaskError } from '../../src/errors.ts';
-import { abortableSleep } from '../../src/modules/abortable-sleep.ts';
+import { abortableSleep } from '../../src/modules/wait.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 
 // Waits for a port to open or close, or a file to appear or go. Ports are probed from the

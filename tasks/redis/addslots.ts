@@ -4,7 +4,8 @@
 import { TaskError } from '../../src/errors.ts';
 import { defineModule } from '../../src/modules/module.ts';
 import { isReplica } from './lib/cluster-nodes.ts';
-import { clusterParams, pollUntil, withCluster } from './lib/cluster-session.ts';
+import { clusterParams, withCluster } from './lib/cluster-session.ts';
+import { pollUntil } from '../../src/modules/wait.ts';
 import type { NodeFacts } from './lib/node-facts.ts';
 import { resetNodes } from './lib/reset-nodes.ts';
 import { recordBroughtIn } from './lib/run-records.ts';

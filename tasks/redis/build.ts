@@ -3,6 +3,7 @@
 // With `build: once`, one host per platform compiles and the others receive its binaries.
 import { z } from 'zod';
 import { TaskError } from '../../src/errors.ts';
+import { abortable } from '../../src/modules/wait.ts';
 import { assertSucceeded, runChecked } from '../../src/modules/run-checked.ts';
 import { defineModule, type TaskContext } from '../../src/modules/module.ts';
 import type { ExecResult } from '../../src/connect/connection.ts';
@@ -204,13 +205,4 @@ async function installBinaries(ctx: TaskContext, layout: BuildLayout, shared: Sh
   for (const link of SERVER_SYMLINKS) {
     await mustExec(ctx, ['ln', '-sf', 'redis-server', `${binDir}/${link}`], { become: ctx.become });
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -4,7 +4,8 @@
 import { TaskError } from '../../src/errors.ts';
 import { defineModule } from '../../src/modules/module.ts';
 import { isUnhealthy } from './lib/cluster-nodes.ts';
-import { clusterParams, meetAddress, pollUntil, withCluster } from './lib/cluster-session.ts';
+import { clusterParams, meetAddress, withCluster } from './lib/cluster-session.ts';
+import { pollUntil } from '../../src/modules/wait.ts';
 import { isFresh, knownPeerIds, type NodeFacts } from './lib/node-facts.ts';
 import { recordBroughtIn } from './lib/run-records.ts';
 import { resetNodes } from './lib/reset-nodes.ts';

@@ -5,7 +5,8 @@
 import { TaskError } from '../../src/errors.ts';
 import { defineModule } from '../../src/modules/module.ts';
 import { isReplica, isUnhealthy } from './lib/cluster-nodes.ts';
-import { clusterParams, pollUntil, withCluster } from './lib/cluster-session.ts';
+import { clusterParams, withCluster } from './lib/cluster-session.ts';
+import { pollUntil } from '../../src/modules/wait.ts';
 import type { NodeFacts } from './lib/node-facts.ts';
 import { CLUSTER_SLOTS, checkPlayTopology, type Topology } from './topology.ts';
 

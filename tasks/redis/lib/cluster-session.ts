@@ -157,18 +157,3 @@ export async function meetAddress(node: TopologyNode, facts: NodeFacts): Promise
   if (isIP(node.address)) return node.address;
   return (await lookup(node.address)).address;
 }
-
-/** Polls `probe` until it returns no problems, or the deadline passes; returns the last problems. */
-export async function pollUntil(
-  probe: () => Promise<string[]>,
-  timeoutMs: number,
-  signal?: AbortSignal,
-  intervalMs = 250,
-): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const problems = await probe();
-    if (problems.length === 0 || Date.now() >= deadline || signal?.aborted) return problems;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
