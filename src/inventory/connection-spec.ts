@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { InputError } from '../errors.ts';
-import type { ConnectionSpec, InventoryHost } from './types.ts';
+import type { ConnectionSpec, Inventory, InventoryHost, Vars } from './types.ts';
 
 /**
  * How to reach a host, from its connection variables as Ansible's ssh/local connection
@@ -62,6 +62,14 @@ export function connectionSpecFor(host: Pick<InventoryHost, 'name' | 'vars'>): C
   const becomeUser = text('ansible_become_user', pick('ansible_become_user'));
   if (becomeUser !== undefined) spec.becomeUser = becomeUser;
   return spec;
+}
+
+/**
+ * How `name` is reached in a play, from its variables as the play resolved them (templated,
+ * extra vars applied). A host the inventory does not list is Ansible's implicit localhost.
+ */
+export function playHostConnection(inventory: Pick<Inventory, 'hosts'>, name: string, vars: Vars): ConnectionSpec {
+  return connectionSpecFor({ name, vars: inventory.hosts.has(name) ? vars : { ansible_connection: 'local', ...vars } });
 }
 
 /** Ansible's boolean() (module_utils/parsing/convert_bool.py), strict: anything else is an error. */

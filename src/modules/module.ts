@@ -61,7 +61,7 @@ export interface TaskContext {
    * matches, also those --limit leaves out (a rerun limited to one server still has the whole
    * cluster's layout). run_once modules (redis.meet, ...) act on them from the one node they run on.
    */
-  play: { hosts: { name: string; vars: Vars }[] };
+  play: { hosts: PlayHost[] };
   /** The run's shared connection to another host of the inventory (connected on first use). */
   connectionFor(hostName: string): Promise<Connection>;
 }
@@ -78,7 +78,18 @@ export interface PreflightContext {
    * --limit), with the variables known before the run: one whose template needs a `register:`
    * result is absent.
    */
-  play: { hosts: { name: string; vars: Vars }[] };
+  play: { hosts: PlayHost[] };
+}
+
+/**
+ * One host of the play as modules see it: its name, its variables, and how it is reached, as
+ * the run resolved its connection (ansible_host or ansible_ssh_host, ansible_port, local), so a
+ * module never reads connection variables itself.
+ */
+export interface PlayHost {
+  name: string;
+  vars: Vars;
+  connection: { kind: 'ssh' | 'local'; address: string; port: number };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Connection } from '../connect/connection.ts';
 import { ConnectionPool, type OpenOptions } from '../connect/open.ts';
 import { InputError } from '../errors.ts';
-import { CONNECTION_VARIABLES, connectionSpecFor } from '../inventory/connection-spec.ts';
+import { CONNECTION_VARIABLES, playHostConnection } from '../inventory/connection-spec.ts';
 import type { ConnectionSpec } from '../inventory/types.ts';
 import type { Play } from '../playbook/types.ts';
 import { hostVarsFor, type VarSources } from './host-vars.ts';
@@ -36,8 +36,7 @@ export function resolveConnectionSpec(sources: ConnectionVarSources, scope: Play
     const error = resolved.unresolved.get(name);
     if (error) throw fail(`${name}: ${error.message}`, error);
   }
-  const listed = sources.inventory.hosts.has(host);
-  return connectionSpecFor({ name: host, vars: listed ? resolved.vars : { ansible_connection: 'local', ...resolved.vars } });
+  return playHostConnection(sources.inventory, host, resolved.vars);
 }
 
 /**

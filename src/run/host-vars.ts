@@ -3,6 +3,8 @@ import type { Play, TaskSpec } from '../playbook/types.ts';
 import { UndefinedVariableError, renderValue } from '../playbook/template.ts';
 import { magicVars, mergeHostVars } from '../playbook/vars.ts';
 import type { PlayGraph } from '../graph/types.ts';
+import { playHostConnection } from '../inventory/connection-spec.ts';
+import type { PlayHost } from '../modules/module.ts';
 
 /**
  * What host variables are made from: the inventory, extra vars and the results registered so
@@ -79,8 +81,13 @@ export function explainUndefined(error: unknown, hostVars: HostVars): unknown {
 
 /**
  * The play's hosts with their variables, as cluster-wide modules see them (TaskContext.play and
- * the preflight): every host the play's pattern matches, also those --limit leaves out.
+ * the preflight): every host the play's pattern matches, also those --limit leaves out, each with
+ * how it is reached, resolved as the run's connections resolve it.
  */
-export function playHostsVars(run: VarSources, graph: PlayGraph): { name: string; vars: Vars }[] {
-  return (graph.patternHosts ?? graph.hosts).map((name) => ({ name, vars: hostVarsFor(run, graph.play, graph.hosts, name).vars }));
+export function playHostsVars(run: VarSources, graph: PlayGraph): PlayHost[] {
+  return (graph.patternHosts ?? graph.hosts).map((name) => {
+    const vars = hostVarsFor(run, graph.play, graph.hosts, name).vars;
+    const { kind, address, port } = playHostConnection(run.inventory, name, vars);
+    return { name, vars, connection: { kind, address, port } };
+  });
 }

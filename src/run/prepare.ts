@@ -10,6 +10,7 @@ import { selectTasks } from '../playbook/tags.ts';
 import { UndefinedVariableError, renderValue } from '../playbook/template.ts';
 import { moduleKeyPosition } from '../playbook/module-position.ts';
 import type { Play, Playbook } from '../playbook/types.ts';
+import type { PlayHost } from '../modules/module.ts';
 import { parseExtraVars } from '../playbook/vars.ts';
 import { playHostsVars } from './host-vars.ts';
 import { resolveInvocation, type Invocation } from './invocation.ts';
@@ -125,7 +126,7 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
   );
   // Nothing is registered yet: a param that needs a result is deferred to the run.
   const sources = { inventory, extraVars };
-  let playHosts: { name: string; vars: Vars }[] | undefined;
+  let playHosts: PlayHost[] | undefined;
   // As the run's TaskContext.play: only modules that plan across hosts (redis topology) read it.
   const playView = {
     get hosts() {

@@ -1,6 +1,6 @@
 import type { Connection } from '../connect/connection.ts';
 import type { Vars } from '../inventory/types.ts';
-import type { TaskContext } from '../modules/module.ts';
+import type { PlayHost, TaskContext } from '../modules/module.ts';
 import { renderValue } from '../playbook/template.ts';
 import type { NodeRef } from './events.ts';
 import { playHostsVars } from './host-vars.ts';
@@ -26,7 +26,7 @@ export function renderText(template: string, vars: Vars): string {
 /** The TaskContext one module invocation sees. Modules never get the RunContext itself. */
 export function createTaskContext(input: TaskContextInput): TaskContext {
   const { run, graph, ref, vars, conn, become } = input;
-  let playHosts: { name: string; vars: Vars }[] | undefined;
+  let playHosts: PlayHost[] | undefined;
   return {
     host: { name: ref.host, vars },
     conn,

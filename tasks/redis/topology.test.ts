@@ -1,6 +1,7 @@
+import { connectionSpecFor } from '../../src/inventory/connection-spec.ts';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
-import { CONTROLLER, machineOf, resolveTopology, slotRanges, nodesOnHost, topologyFromPlay, type TopologyHostInput } from './topology.ts';
+import { CONTROLLER, machineOf, resolveTopology, slotRanges, nodesOnHost, topologyFromPlay, type TopologyHostInput, type TopologyOptions } from './topology.ts';
 
 const guideHosts = (withReplicaOf: boolean): TopologyHostInput[] => [
   { name: 'server1', address: '10.0.0.1', masters: [7300], replicas: [{ port: 7402, ...(withReplicaOf && { replica_of: 'server3:7302' }) }] },
@@ -131,9 +132,15 @@ describe('slotRanges', () => {
   });
 });
 
+/** The play's hosts as the run hands them to modules: each with its connection resolved from its variables. */
+function fromPlay(hosts: { name: string; vars: Record<string, unknown> }[], options: TopologyOptions) {
+  return topologyFromPlay(hosts.map((host) => ({ ...host, connection: connectionSpecFor(host) })), options);
+}
+const machineOfHost = (name: string, vars: Record<string, unknown>) => machineOf(connectionSpecFor({ name, vars }));
+
 describe('topologyFromPlay', () => {
   it("reads redis_masters / redis_replicas / ansible_host from the play's hosts", () => {
-    const topology = topologyFromPlay(
+    const topology = fromPlay(
       [
         { name: 'server1', vars: { ansible_host: '10.0.0.1', redis_masters: [7300], redis_replicas: [{ port: 7402, replica_of: 'server3:7302' }] } },
         { name: 'server2', vars: { redis_masters: ['7301'], redis_replicas: [7400] } },
@@ -152,8 +159,8 @@ describe('topologyFromPlay', () => {
     ]);
   });
   it('refuses malformed variables, naming the host', () => {
-    expect(() => topologyFromPlay([{ name: 'h', vars: { redis_masters: 7300 } }], { allowSameHost: false })).toThrow(/host h: redis_masters must be a list/);
-    expect(() => topologyFromPlay([{ name: 'h', vars: { redis_masters: [7300], redis_replicas: [{ replica_of: 'h:7300' }] } }], { allowSameHost: true })).toThrow(/host h: redis_replicas entry/);
+    expect(() => fromPlay([{ name: 'h', vars: { redis_masters: 7300 } }], { allowSameHost: false })).toThrow(/host h: redis_masters must be a list/);
+    expect(() => fromPlay([{ name: 'h', vars: { redis_masters: [7300], redis_replicas: [{ replica_of: 'h:7300' }] } }], { allowSameHost: true })).toThrow(/host h: redis_replicas entry/);
   });
 });
 
@@ -165,12 +172,14 @@ describe('inventory hosts that are one machine', () => {
     }));
 
   it('tells machines apart by connection: local is the controller, ssh by address and port', () => {
-    expect(machineOf('a', { ansible_connection: 'local', ansible_host: '10.0.0.5' })).toBe(CONTROLLER);
-    expect(machineOf('a', { ansible_host: '127.0.0.1' })).toBe(CONTROLLER);
-    expect(machineOf('localhost', {})).toBe(CONTROLLER);
-    expect(machineOf('a', { ansible_host: '127.0.0.1', ansible_port: 2222 })).toBe('127.0.0.1:2222');
-    expect(machineOf('a', { ansible_host: '10.0.0.1', ansible_port: '22' })).toBe('10.0.0.1');
-    expect(machineOf('server1.example', {})).toBe('server1.example');
+    expect(machineOfHost('a', { ansible_connection: 'local', ansible_host: '10.0.0.5' })).toBe(CONTROLLER);
+    expect(machineOfHost('a', { ansible_host: '127.0.0.1' })).toBe(CONTROLLER);
+    expect(machineOfHost('localhost', {})).toBe(CONTROLLER);
+    expect(machineOfHost('a', { ansible_host: '127.0.0.1', ansible_port: 2222 })).toBe('127.0.0.1:2222');
+    expect(machineOfHost('a', { ansible_host: '10.0.0.1', ansible_port: '22' })).toBe('10.0.0.1');
+    expect(machineOfHost('server1.example', {})).toBe('server1.example');
+    // The connection as the run resolves it: Ansible's older ansible_ssh_host / ansible_ssh_port too.
+    expect(machineOfHost('a', { ansible_ssh_host: '10.0.0.7', ansible_ssh_port: 2201 })).toBe('10.0.0.7:2201');
   });
 
   it('refuses two inventory names for one machine with the same port, naming both hosts', () => {
@@ -178,7 +187,7 @@ describe('inventory hosts that are one machine', () => {
       { name: 'redis-a', vars: { ansible_connection: 'local', redis_masters: [7300, 7301, 7302] } },
       { name: 'redis-b', vars: { ansible_host: '127.0.0.1', redis_masters: [7300] } },
     ];
-    expect(() => topologyFromPlay(twice, { allowSameHost: true })).toThrow(
+    expect(() => fromPlay(twice, { allowSameHost: true })).toThrow(
       'hosts redis-a and redis-b are one machine (the controller): port 7300 is used twice: by redis-a master 7300 and by redis-b master 7300, ' +
         'which would also share its config, data and log files',
     );
@@ -186,19 +195,19 @@ describe('inventory hosts that are one machine', () => {
       { name: 's1', vars: { ansible_host: '10.0.0.1', redis_masters: [7300] } },
       { name: 's2', vars: { ansible_host: '10.0.0.1', redis_masters: [7301], redis_replicas: [{ port: 17300 }] } },
     ];
-    expect(() => topologyFromPlay(sameAddress, { allowSameHost: true })).toThrow(/hosts s1 and s2 are one machine \(10\.0\.0\.1\): port 17300 is used twice/);
+    expect(() => fromPlay(sameAddress, { allowSameHost: true })).toThrow(/hosts s1 and s2 are one machine \(10\.0\.0\.1\): port 17300 is used twice/);
   });
 
   it('allows one machine under several names when the ports differ, and different machines sharing ports', () => {
     const sharedMachine = guideOnOneMachine(() => ({ ansible_connection: 'local' }));
-    expect(topologyFromPlay(sharedMachine, { allowSameHost: true }).nodes).toHaveLength(6);
+    expect(fromPlay(sharedMachine, { allowSameHost: true }).nodes).toHaveLength(6);
     const forwarded = [7300, 7301].map((port, i) => ({ name: `vm${i}`, vars: { ansible_host: '127.0.0.1', ansible_port: 2200 + i, redis_masters: [7300] } }));
-    expect(topologyFromPlay(forwarded, { allowSameHost: false }).masters.map((m) => m.machine)).toEqual(['127.0.0.1:2200', '127.0.0.1:2201']);
+    expect(fromPlay(forwarded, { allowSameHost: false }).masters.map((m) => m.machine)).toEqual(['127.0.0.1:2200', '127.0.0.1:2201']);
   });
 
   it("refuses a replica 'on another host' that is its master's machine, unless allowed", () => {
     const sharedMachine = guideOnOneMachine(() => ({ ansible_host: '10.0.0.9' }));
-    expect(() => topologyFromPlay(sharedMachine, { allowSameHost: false })).toThrow(
+    expect(() => fromPlay(sharedMachine, { allowSameHost: false })).toThrow(
       'host server1: replica 7400 has replica_of server2:7301, a master on the same machine (server2 and server1 are both 10.0.0.9); ' +
         'a failed host would take both down (set allow_same_host: true to allow it)',
     );
@@ -207,10 +216,10 @@ describe('inventory hosts that are one machine', () => {
       { name: 'a1', vars: { ansible_host: '10.0.0.1', redis_masters: [7300] } },
       { name: 'a2', vars: { ansible_host: '10.0.0.1', redis_replicas: [7400] } },
     ];
-    expect(() => topologyFromPlay(automatic, { allowSameHost: false })).toThrow(
+    expect(() => fromPlay(automatic, { allowSameHost: false })).toThrow(
       /host a2: replica 7400 cannot be placed on another host than its master: every master is on this host or machine \(10\.0\.0\.1\)/,
     );
     const withOther = [...automatic, { name: 'b', vars: { ansible_host: '10.0.0.2', redis_masters: [7301] } }];
-    expect(topologyFromPlay(withOther, { allowSameHost: false }).replicas.map((r) => r.masterRef)).toEqual(['b:7301']);
+    expect(fromPlay(withOther, { allowSameHost: false }).replicas.map((r) => r.masterRef)).toEqual(['b:7301']);
   });
 });

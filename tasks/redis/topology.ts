@@ -3,6 +3,7 @@
 // pure data out, so the cluster tasks (meet, addslots, replicate, wait) and the config task all
 // agree on one answer and every rule is tested without a host.
 import { InputError } from '../../src/errors.ts';
+import type { PlayHost } from '../../src/modules/module.ts';
 
 /** One inventory host's share of the cluster, as the user writes it (`redis_masters`, `redis_replicas`). */
 export interface TopologyHostInput {
@@ -175,16 +176,15 @@ export const CONTROLLER = 'the controller';
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
 /**
- * Which machine an inventory host is, from its connection variables, so that two names for one
- * machine count as one host: the controller for `ansible_connection: local` and for ssh to a
- * loopback address on the default port; else ansible_host (or the name), with ansible_port when it
- * is not 22, since port-forwarded VMs and containers share an address but are different machines.
- * Names are not resolved: two different names for one address are not caught.
+ * Which machine a play host is, from its resolved connection, so that two names for one machine
+ * count as one host: the controller for a local connection and for ssh to a loopback address on
+ * the default port; else the address, with the port when it is not 22, since port-forwarded VMs
+ * and containers share an address but are different machines. Names are not resolved: two
+ * different names for one address are not caught.
  */
-export function machineOf(name: string, vars: Record<string, unknown>): string {
-  const address = typeof vars.ansible_host === 'string' && vars.ansible_host !== '' ? vars.ansible_host : name;
-  const port = vars.ansible_port === undefined || vars.ansible_port === '' ? 22 : Number(vars.ansible_port);
-  if (vars.ansible_connection === 'local' || (LOOPBACK.test(address) && port === 22)) return CONTROLLER;
+export function machineOf(connection: PlayHost['connection']): string {
+  const { kind, address, port } = connection;
+  if (kind === 'local' || (LOOPBACK.test(address) && port === 22)) return CONTROLLER;
   return port === 22 ? address : `${address}:${port}`;
 }
 
@@ -241,13 +241,13 @@ export function slotRanges(masterCount: number): SlotRange[] {
 
 /**
  * The topology from the play's hosts and their variables: `redis_masters` (ports),
- * `redis_replicas` (ports, or `{port, replica_of}`), address from `ansible_host` (else the name),
- * machine from the connection variables (machineOf).
+ * `redis_replicas` (ports, or `{port, replica_of}`); address and machine (machineOf) from each
+ * host's connection as the run resolved it (ansible_host or ansible_ssh_host, else the name).
  * Hosts listing neither take no part. Every module of a run computes the same answer from it.
  */
-export function topologyFromPlay(hosts: readonly { name: string; vars: Record<string, unknown> }[], options: TopologyOptions): Topology {
+export function topologyFromPlay(hosts: readonly PlayHost[], options: TopologyOptions): Topology {
   const inputs: TopologyHostInput[] = [];
-  for (const { name, vars } of hosts) {
+  for (const { name, vars, connection } of hosts) {
     const masters = vars.redis_masters ?? [];
     const replicas = vars.redis_replicas ?? [];
     if (!Array.isArray(masters) || !masters.every((p) => Number.isInteger(toPort(p)))) {
@@ -257,8 +257,8 @@ export function topologyFromPlay(hosts: readonly { name: string; vars: Record<st
     if (masters.length === 0 && replicas.length === 0) continue;
     inputs.push({
       name,
-      address: typeof vars.ansible_host === 'string' && vars.ansible_host !== '' ? vars.ansible_host : name,
-      machine: machineOf(name, vars),
+      address: connection.address,
+      machine: machineOf(connection),
       masters: masters.map(toPort),
       replicas: replicas.map((entry) => replicaEntry(name, entry)),
     });
@@ -288,7 +288,7 @@ function replicaEntry(host: string, entry: unknown): { port: number; replica_of?
  * exit 4 before anything on any host has changed, not at the first task that reads it.
  */
 export async function checkPlayTopology<P extends { allow_same_host: boolean }>(
-  ctx: { play: { hosts: { name: string; vars: Record<string, unknown> }[] } },
+  ctx: { play: { hosts: PlayHost[] } },
   params: P,
 ): Promise<void> {
   topologyFromPlay(ctx.play.hosts, { allowSameHost: params.allow_same_host });

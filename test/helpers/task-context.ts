@@ -2,7 +2,8 @@ import nunjucks from 'nunjucks';
 import type { Connection } from '../../src/connect/connection.ts';
 import { ConnectError } from '../../src/errors.ts';
 import type { Vars } from '../../src/inventory/types.ts';
-import type { TaskContext } from '../../src/modules/module.ts';
+import type { PlayHost, TaskContext } from '../../src/modules/module.ts';
+import { connectionSpecFor } from '../../src/inventory/connection-spec.ts';
 
 export interface TestTaskContext extends TaskContext {
   /** Everything the module logged, as "info: ..." / "warn: ..." lines. */
@@ -45,7 +46,7 @@ export function createTestTaskContext(
     render: (template, extraVars) => environment.renderString(template, { ...vars, ...extraVars }),
     addSecret: (value) => secrets.push(value),
     runState: new Map(),
-    play: { hosts: [{ name: conn.hostName, vars }, ...others.map(({ name, vars: hostVars }) => ({ name, vars: hostVars }))] },
+    play: { hosts: [{ name: conn.hostName, vars }, ...others.map(({ name, vars: hostVars }) => ({ name, vars: hostVars }))].map(asPlayHost) },
     async connectionFor(hostName) {
       const found = hostName === conn.hostName ? conn : others.find((other) => other.name === hostName)?.conn;
       if (!found) throw new ConnectError(hostName, 'not a host of this test play');
@@ -54,4 +55,10 @@ export function createTestTaskContext(
     logged,
     secrets,
   };
+}
+
+/** A test host as the run hands play hosts to modules: with its connection resolved from its vars. */
+function asPlayHost(host: { name: string; vars: Vars }): PlayHost {
+  const { kind, address, port } = connectionSpecFor(host);
+  return { ...host, connection: { kind, address, port } };
 }
