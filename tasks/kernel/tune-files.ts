@@ -1,46 +1,20 @@
 // The facts and files of kernel.tune as pure functions: what a THP file says, how sysctl.conf and
 // limits.conf change to carry the wanted values, the unit that keeps THP off across reboots.
 
+import { editSysctlConf as editSysctlSetting } from '../core/sysctl.ts';
+
 /** `always madvise [never]` -> 'never': the bracketed word is the active choice. */
 export function parseThpMode(content: string): string | null {
   return /\[([^\]]+)\]/.exec(content)?.[1] ?? null;
 }
 
-/** /proc/sys path of a sysctl: `net.core.somaxconn` -> /proc/sys/net/core/somaxconn. */
-export function sysctlPath(key: string): string {
-  return `/proc/sys/${key.replace(/\./g, '/')}`;
-}
-
-/** A /proc/sys value as sysctl prints it: tabs and runs of spaces collapse (`4096\t16384` etc.). */
-export function normaliseSysctlValue(value: string): string {
-  return value.trim().split(/\s+/).join(' ');
-}
-
-const SYSCTL_LINE = /^\s*([A-Za-z0-9_.\/-]+)\s*=\s*(.*?)\s*$/;
-
 /**
- * sysctl.conf with each key set to its value: the last active line for a key is rewritten in
- * place (earlier duplicates are commented out, since the last one wins at boot), missing keys are
- * appended under a marker. Comments and unrelated lines stay as they are.
+ * sysctl.conf with each key set to its value, by core.sysctl's editor one key at a time (one rule
+ * for sysctl.conf in the codebase, Ansible's: the first line for a key is rewritten, later
+ * duplicates dropped, a missing key appended). Comments and unrelated lines stay as they are.
  */
 export function editSysctlConf(text: string | null, wanted: Record<string, string>): string {
-  const lines = text === null || text === '' ? [] : text.replace(/\n$/, '').split('\n');
-  const lastIndex = new Map<string, number>();
-  lines.forEach((line, i) => {
-    const match = SYSCTL_LINE.exec(line);
-    if (match && !line.trimStart().startsWith('#') && match[1] in wanted) lastIndex.set(match[1], i);
-  });
-  const out = lines.map((line, i) => {
-    const match = SYSCTL_LINE.exec(line);
-    if (!match || line.trimStart().startsWith('#') || !(match[1] in wanted)) return line;
-    if (lastIndex.get(match[1]) !== i) return `# ${line} (superseded below, playgraph kernel.tune)`;
-    return normaliseSysctlValue(match[2]) === wanted[match[1]] ? line : `${match[1]} = ${wanted[match[1]]}`;
-  });
-  const missing = Object.keys(wanted).filter((key) => !lastIndex.has(key));
-  if (missing.length > 0) {
-    out.push('# Redis (playgraph kernel.tune)', ...missing.map((key) => `${key} = ${wanted[key]}`));
-  }
-  return `${out.join('\n')}\n`;
+  return Object.entries(wanted).reduce<string | null>((current, [key, value]) => editSysctlSetting(current, key, value), text) ?? '';
 }
 
 export interface LimitEntry {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { editLimitsConf, editSysctlConf, limitEntries, parseThpMode, sysctlPath, thpUnit, THP_UNIT_PATH } from './tune-files.ts';
+import { procSysPath as sysctlPath } from '../core/sysctl.ts';
+import { editLimitsConf, editSysctlConf, limitEntries, parseThpMode, thpUnit, THP_UNIT_PATH } from './tune-files.ts';
 import { describePlan, planTune, tuneParams, type TuneFacts } from './tune.ts';
 
 const params = tuneParams.parse({});
-const SYSCTL_TAIL = '# Redis (playgraph kernel.tune)\nvm.overcommit_memory = 1\nnet.core.somaxconn = 65535\nnet.ipv4.tcp_keepalive_time = 7200\n';
+const SYSCTL_TAIL = 'vm.overcommit_memory = 1\nnet.core.somaxconn = 65535\nnet.ipv4.tcp_keepalive_time = 7200\n';
 const LIMITS_TAIL = '# Redis (playgraph kernel.tune)\nredis soft nofile 65536\nredis hard nofile 65536\nredis soft nproc 131072\nredis hard nproc 131072\n';
 
 function facts(overrides: Partial<TuneFacts> = {}, values: Record<string, string | null> = {}, writable = true): TuneFacts {
@@ -104,16 +105,16 @@ describe('planTune', () => {
 });
 
 describe('editSysctlConf', () => {
-  it('rewrites the last active line in place and comments out earlier duplicates', () => {
+  it("follows core.sysctl's rule: the first line rewritten in place, later duplicates dropped", () => {
     const text = 'vm.overcommit_memory=0\n# keep\nvm.overcommit_memory = 2\nnet.core.somaxconn=65535\n';
     expect(editSysctlConf(text, { 'vm.overcommit_memory': '1', 'net.core.somaxconn': '65535' })).toBe(
-      '# vm.overcommit_memory=0 (superseded below, playgraph kernel.tune)\n# keep\nvm.overcommit_memory = 1\nnet.core.somaxconn=65535\n',
+      'vm.overcommit_memory = 1\n# keep\nnet.core.somaxconn=65535\n',
     );
   });
   it('is unchanged when it already says so, and creates a missing file', () => {
     const text = 'net.core.somaxconn = 65535\n';
     expect(editSysctlConf(text, { 'net.core.somaxconn': '65535' })).toBe(text);
-    expect(editSysctlConf(null, { 'net.core.somaxconn': '65535' })).toBe('# Redis (playgraph kernel.tune)\nnet.core.somaxconn = 65535\n');
+    expect(editSysctlConf(null, { 'net.core.somaxconn': '65535' })).toBe('net.core.somaxconn = 65535\n');
   });
 });
 

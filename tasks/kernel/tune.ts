@@ -3,6 +3,7 @@
 // systemd unit for THP, limits.conf nofile/nproc). A setting that cannot be written (not root,
 // read-only /sys in a container, a sysctl a network namespace lacks) is reported by name with its
 // reason; `strict` decides whether that fails the task or only warns.
+import { normalizeSysctlValue, procSysPath } from '../core/sysctl.ts';
 import { z } from 'zod';
 import { CommandError, TaskError } from '../../src/errors.ts';
 import { defineModule, type FileChange, type TaskContext } from '../../src/modules/module.ts';
@@ -12,9 +13,7 @@ import {
   editLimitsConf,
   editSysctlConf,
   limitEntries,
-  normaliseSysctlValue,
   parseThpMode,
-  sysctlPath,
   thpUnit,
 } from './tune-files.ts';
 
@@ -96,7 +95,7 @@ export function planTune(facts: TuneFacts, params: TuneParams): TunePlan {
       continue;
     }
     if (!isThp) present[fact.name] = wanted;
-    const current = isThp ? parseThpMode(fact.content) ?? fact.content.trim() : normaliseSysctlValue(fact.content);
+    const current = isThp ? parseThpMode(fact.content) ?? fact.content.trim() : normalizeSysctlValue(fact.content);
     if (current === wanted) continue;
     if (!fact.writable) {
       plan.issues.push({
@@ -137,7 +136,7 @@ async function gatherFacts(ctx: TaskContext, params: TuneParams): Promise<TuneFa
   const user = (await ctx.conn.exec(['id', '-un'])).stdout.trim();
   const targets = [
     ...(params.thp ? THP_FILES.map((path) => ({ name: path.replace('/sys/kernel/mm/', ''), path })) : []),
-    ...Object.keys(wantedSysctls(params)).map((name) => ({ name, path: sysctlPath(name) })),
+    ...Object.keys(wantedSysctls(params)).map((name) => ({ name, path: procSysPath(name) })),
   ];
   const runtime: RuntimeFact[] = [];
   for (const target of targets) {
