@@ -30,6 +30,13 @@ const UNSUPPORTED = new Map<string, string>([
   ['listen', 'notify handlers by name or id'],
   ['local_action', "use delegate_to: localhost"],
   ['action', 'write the module as the key'],
+  // Ansible's other task keywords (playbook/task.py and its bases): named as keywords, so a task
+  // that has one is told which keyword is missing, not that it has two module keys.
+  ...[
+    'no_log', 'become_user', 'become_method', 'become_flags', 'become_exe', 'check_mode', 'diff', 'throttle',
+    'connection', 'remote_user', 'port', 'timeout', 'any_errors_fatal', 'ignore_unreachable', 'delegate_facts',
+    'debugger', 'module_defaults', 'collections',
+  ].map((keyword): [string, string] => [keyword, 'playgraph does not implement this Ansible keyword yet']),
 ]);
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -30,6 +30,8 @@ describe('loadPlaybook: bad playbooks name file:line:column', () => {
     ['import-missing.yaml', 'bad/import-missing.yaml:3:19', /import_tasks: cannot read .*missing\.yaml/],
     ['no-hosts.yaml', 'bad/no-hosts.yaml:1:1', /no 'hosts'/],
     ['unsupported-keyword.yaml', 'bad/unsupported-keyword.yaml:4:5', /'include_tasks' is not supported: use import_tasks/],
+    // An Ansible keyword is named as one, never as a second module key.
+    ['ansible-keyword.yaml', 'bad/ansible-keyword.yaml:4:7', /task keyword 'no_log' is not supported: playgraph does not implement this Ansible keyword yet/],
   ];
   it.each(cases)('%s', async (file, where, message) => {
     const error = await loadError(file);
