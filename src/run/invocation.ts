@@ -43,8 +43,20 @@ export type Invocation =
  * thrown with its position, an undefined variable explained by the variable's own template.
  */
 export function resolveInvocation(graph: PlayGraph, node: GraphNode, sources: VarSources, module: TaskModule): Invocation {
+  return invocationFromVars(graph, node, invocationVars(graph, node, sources), module);
+}
+
+/**
+ * The first half of resolveInvocation: the node's host variables, for a caller that must see them
+ * first (the run learns the secrets among them before anything can fail with one in a message).
+ */
+export function invocationVars(graph: PlayGraph, node: GraphNode, sources: VarSources): HostVars {
+  return hostVarsFor(sources, graph.play, graph.hosts, node.host, node.task);
+}
+
+/** The second half of resolveInvocation: the invocation from the node's host variables. */
+export function invocationFromVars(graph: PlayGraph, node: GraphNode, hostVars: HostVars, module: TaskModule): Invocation {
   const { task } = node;
-  const hostVars = hostVarsFor(sources, graph.play, graph.hosts, node.host, task);
   try {
     const vars = hostVars.vars;
     for (const condition of task.when) {

@@ -7,7 +7,7 @@ import { moduleKeyPosition } from '../playbook/module-position.ts';
 import { evaluateCondition } from '../playbook/template.ts';
 import type { NodeRef, NodeStatus } from './events.ts';
 import { explainUndefined, type HostVars } from './host-vars.ts';
-import { resolveInvocation, type Invocation, type InvocationItem } from './invocation.ts';
+import { invocationFromVars, invocationVars, type Invocation, type InvocationItem } from './invocation.ts';
 import { runVarSources, type RunContext } from './run-context.ts';
 import { secretsFromVars } from './secrets.ts';
 import type { NodeOutcome } from './scheduler.ts';
@@ -67,10 +67,11 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
     let targetHost = node.host;
     try {
       const module = await run.registry.get(task.module, moduleKeyPosition(node.task));
-      const invocation = resolveInvocation(graph, node, runVarSources(run), module);
-      hostVars = invocation.hostVars;
-      // A secret may only now have its value: `redis_password: "{{ lookup('env', 'X') }}"`.
+      hostVars = invocationVars(graph, node, runVarSources(run));
+      // A secret may only now have its value: `redis_password: "{{ lookup('env', 'X') }}"`; it
+      // is masked before anything below can fail with it in a message.
       for (const secret of secretsFromVars(hostVars.vars)) run.masker.add(secret);
+      const invocation = invocationFromVars(graph, node, hostVars, module);
       if (invocation.kind === 'skip') {
         register({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });
         return finish('skipped', { message: `condition false: ${invocation.condition}` });
