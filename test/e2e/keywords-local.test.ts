@@ -126,14 +126,17 @@ describe('task keywords over the local connection', () => {
 
   it('Ctrl-C aborts in-flight work and still prints the recap', async () => {
     const playbook = path.join(dir, 'slow.yaml');
-    await writeFile(playbook, '- hosts: all\n  tasks:\n    - id: slow\n      command: "sleep 30"\n    - id: later\n      command: "true"\n      needs: [slow]\n');
+    // A sleep no other process has: other test files (run at the same time) start `sleep 30`
+    // too, and interrupting before this run's own sleep starts would kill the CLI by the signal.
+    const sleep = `sleep 29.${process.pid}`;
+    await writeFile(playbook, `- hosts: all\n  tasks:\n    - id: slow\n      command: "${sleep}"\n    - id: later\n      command: "true"\n      needs: [slow]\n`);
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, ['bin/playgraph.js', 'run', playbook, '-i', inventory, '--output', 'plain'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     const started = Date.now();
     // Wait until the sleep is running, then interrupt as a terminal would.
-    while (!/sleep 30/.test(await psList())) {
+    while (!(await psList()).includes(sleep)) {
       if (Date.now() - started > 20_000) throw new Error('sleep never started');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -143,7 +146,7 @@ describe('task keywords over the local connection', () => {
     expect(code).toBe(99);
     expect(out).toMatch(/PLAY RECAP/);
     expect(out).toMatch(/localhost\s*:.*failed=1/);
-    expect(await psList()).not.toMatch(/sleep 30/);
+    expect(await psList()).not.toContain(sleep);
   });
 });
 
