@@ -1,16 +1,11 @@
 // redis.addslots: give each planned master the slots of its range (redis-cli's even split) that no
 // node serves yet. Slots already served, by anyone, are left alone: after a failover the replica
 // that took over holds them, which is a healthy cluster, not a difference to repair.
-import { TaskError } from '../../src/errors.ts';
-import { defineModule } from '../../src/modules/module.ts';
+import { defineClusterModule } from './lib/cluster-module.ts';
 import { isReplica } from './lib/cluster-nodes.ts';
-import { clusterParams, withCluster } from './lib/cluster-session.ts';
-import { pollUntil } from '../../src/modules/wait.ts';
 import type { NodeFacts } from './lib/node-facts.ts';
-import { resetNodes } from './lib/reset-nodes.ts';
-import { recordBroughtIn } from './lib/run-records.ts';
 import { addSlotsCommands, countSlots, formatRanges, rangesWhere, slotMask } from './lib/slots.ts';
-import { checkPlayTopology, slotRanges, type SlotRange, type Topology } from './topology.ts';
+import { slotRanges, type SlotRange, type Topology } from './topology.ts';
 
 export interface SlotAssignment {
   ref: string;
@@ -56,35 +51,16 @@ export function unassignedProblems(topology: Topology, facts: ReadonlyMap<string
   return problems;
 }
 
-function describe(plan: AddSlotsPlan): string {
-  return plan.assign.map((a) => `${a.ref} += ${formatRanges(a.ranges)}`).join('; ');
-}
-
-function refusal(plan: AddSlotsPlan): TaskError {
-  return new TaskError(`cannot assign slots: ${plan.refused.map((r) => `${r.ref} ${r.reason}`).join('; ')}`);
-}
-
-export const taskModule = defineModule({
+export const taskModule = defineClusterModule<AddSlotsPlan>({
   name: 'redis.addslots',
   summary: "Assign each master the slots of its planned range that no node serves yet (redis-cli's even split)",
-  params: clusterParams,
-  preflight: checkPlayTopology,
-  async check(ctx, params) {
-    return withCluster(ctx, params, async (session) => {
-      const plan = planAddSlots(session.topology, await session.readFacts());
-      if (plan.refused.length > 0) throw refusal(plan);
-      if (plan.assign.length === 0) return { status: 'ok', reason: 'all planned slots are served' };
-      return { status: 'change', description: `add slots: ${describe(plan)}`, state: plan };
-    });
-  },
-  async apply(ctx, params) {
-    return withCluster(ctx, params, async (session) => {
-      const facts = await session.readFacts();
-      const plan = planAddSlots(session.topology, facts);
-      if (plan.refused.length > 0) throw refusal(plan);
-      const nodes = plan.assign.map((a) => a.ref);
-      const rollbackState = { nodes, keysBefore: Object.fromEntries(nodes.map((ref) => [ref, facts.get(ref)!.keys])) };
-      recordBroughtIn(ctx, nodes);
+  plan: planAddSlots,
+  refusals: { message: 'cannot assign slots', of: (plan) => plan.refused },
+  upToDate: (plan) => (plan.assign.length === 0 ? 'all planned slots are served' : undefined),
+  describe: (plan) => `add slots: ${plan.assign.map((a) => `${a.ref} += ${formatRanges(a.ranges)}`).join('; ')}`,
+  change: {
+    nodes: (plan) => plan.assign.map((a) => a.ref),
+    async send({ ctx, session, plan, facts }) {
       for (const { ref, ranges } of plan.assign) {
         const [major] = facts.get(ref)!.version;
         ctx.log.info(`${ref}: add slots ${formatRanges(ranges)}`);
@@ -92,16 +68,8 @@ export const taskModule = defineModule({
           await session.client(ref).call(command, ...args);
         }
       }
-      const problems = await pollUntil(
-        async () => unassignedProblems(session.topology, await session.readFacts()),
-        params.timeout * 1000,
-        ctx.signal,
-      );
-      if (problems.length > 0) throw new TaskError(`slot assignment did not propagate within ${params.timeout}s: ${problems.join('; ')}`);
-      return { changed: true, result: { assigned: Object.fromEntries(plan.assign.map((a) => [a.ref, formatRanges(a.ranges)])) }, rollbackState };
-    });
+    },
   },
-  async rollback(ctx, params, rollbackState) {
-    await resetNodes(ctx, params, rollbackState);
-  },
+  converge: { problems: unassignedProblems, failure: 'slot assignment did not propagate within' },
+  result: (plan) => ({ assigned: Object.fromEntries(plan.assign.map((a) => [a.ref, formatRanges(a.ranges)])) }),
 });

@@ -1,15 +1,11 @@
 // redis.meet: every planned node learns every other, by CLUSTER MEET from one seed node, sent only
 // to the nodes the seed does not know yet. A node holding keys or belonging to another cluster is
 // refused rather than merged.
-import { TaskError } from '../../src/errors.ts';
-import { defineModule } from '../../src/modules/module.ts';
+import { defineClusterModule } from './lib/cluster-module.ts';
 import { isUnhealthy } from './lib/cluster-nodes.ts';
-import { clusterParams, meetAddress, withCluster } from './lib/cluster-session.ts';
-import { pollUntil } from '../../src/modules/wait.ts';
+import { meetAddress } from './lib/cluster-session.ts';
 import { isFresh, knownPeerIds, type NodeFacts } from './lib/node-facts.ts';
-import { recordBroughtIn } from './lib/run-records.ts';
-import { resetNodes } from './lib/reset-nodes.ts';
-import { checkPlayTopology, type Topology } from './topology.ts';
+import type { Topology } from './topology.ts';
 
 export interface MeetPlan {
   /** The node that sends CLUSTER MEET: the one that already knows the most planned nodes. */
@@ -66,35 +62,16 @@ export function meshProblems(topology: Topology, facts: ReadonlyMap<string, Node
   return problems;
 }
 
-function describe(plan: MeetPlan): string {
-  return `meet ${plan.meet.join(', ')} from ${plan.seed}`;
-}
-
-export const taskModule = defineModule({
+export const taskModule = defineClusterModule<MeetPlan>({
   name: 'redis.meet',
   summary: 'CLUSTER MEET the planned nodes that the cluster does not know yet, and wait for the full mesh',
-  params: clusterParams,
-  preflight: checkPlayTopology,
-  async check(ctx, params) {
-    return withCluster(ctx, params, async (session) => {
-      const plan = planMeet(session.topology, await session.readFacts());
-      if (plan.refused.length > 0) {
-        throw new TaskError(`refusing to meet: ${plan.refused.map((r) => `${r.ref} ${r.reason}`).join('; ')}`);
-      }
-      if (plan.meet.length === 0) return { status: 'ok', reason: `every node already known to ${plan.seed}` };
-      return { status: 'change', description: describe(plan), state: plan };
-    });
-  },
-  async apply(ctx, params) {
-    return withCluster(ctx, params, async (session) => {
-      const facts = await session.readFacts();
-      const plan = planMeet(session.topology, facts);
-      if (plan.refused.length > 0) {
-        throw new TaskError(`refusing to meet: ${plan.refused.map((r) => `${r.ref} ${r.reason}`).join('; ')}`);
-      }
-      const keysBefore = Object.fromEntries([...facts].map(([ref, f]) => [ref, f.keys]));
-      const rollbackState = { nodes: plan.broughtIn, keysBefore };
-      recordBroughtIn(ctx, plan.broughtIn);
+  plan: planMeet,
+  refusals: { message: 'refusing to meet', of: (plan) => plan.refused },
+  upToDate: (plan) => (plan.meet.length === 0 ? `every node already known to ${plan.seed}` : undefined),
+  describe: (plan) => `meet ${plan.meet.join(', ')} from ${plan.seed}`,
+  change: {
+    nodes: (plan) => plan.broughtIn,
+    async send({ ctx, session, plan, facts }) {
       const seedClient = session.client(plan.seed);
       for (const ref of plan.meet) {
         const node = session.topology.nodes.find((n) => n.ref === ref)!;
@@ -102,18 +79,8 @@ export const taskModule = defineModule({
         ctx.log.info(`${plan.seed}: CLUSTER MEET ${ip} ${node.port} ${node.busPort} (${ref})`);
         await seedClient.call('CLUSTER', 'MEET', ip, String(node.port), String(node.busPort));
       }
-      const problems = await pollUntil(
-        async () => meshProblems(session.topology, await session.readFacts()),
-        params.timeout * 1000,
-        ctx.signal,
-      );
-      if (problems.length > 0) {
-        throw new TaskError(`cluster did not converge within ${params.timeout}s: ${problems.join('; ')}`);
-      }
-      return { changed: true, result: { seed: plan.seed, met: plan.meet }, rollbackState };
-    });
+    },
   },
-  async rollback(ctx, params, rollbackState) {
-    await resetNodes(ctx, params, rollbackState);
-  },
+  converge: { problems: meshProblems, failure: 'cluster did not converge within' },
+  result: (plan) => ({ seed: plan.seed, met: plan.meet }),
 });

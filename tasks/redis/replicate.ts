@@ -1,14 +1,11 @@
 // redis.replicate: CLUSTER REPLICATE each planned replica to its master's node id, unless the pair
 // already replicates either way round (after a failover the replica is the master: still healthy).
 import { TaskError } from '../../src/errors.ts';
-import { defineModule } from '../../src/modules/module.ts';
-import { isReplica } from './lib/cluster-nodes.ts';
-import { clusterParams, withCluster } from './lib/cluster-session.ts';
 import { pollUntil } from '../../src/modules/wait.ts';
+import { defineClusterModule } from './lib/cluster-module.ts';
+import { isReplica } from './lib/cluster-nodes.ts';
 import { knownPeerIds, type NodeFacts } from './lib/node-facts.ts';
-import { resetNodes } from './lib/reset-nodes.ts';
-import { recordBroughtIn } from './lib/run-records.ts';
-import { checkPlayTopology, type Topology } from './topology.ts';
+import type { Topology } from './topology.ts';
 
 export interface ReplicateStep {
   ref: string;
@@ -54,57 +51,34 @@ export function replicationProblems(steps: readonly ReplicateStep[], facts: Read
     .map((s) => `${s.ref} does not follow ${s.masterRef} yet`);
 }
 
-function refusal(plan: ReplicatePlan): TaskError {
-  return new TaskError(`cannot replicate: ${plan.refused.map((r) => `${r.ref} ${r.reason}`).join('; ')}`);
-}
+const pairs = (steps: readonly ReplicateStep[]) => steps.map((s) => `${s.ref} -> ${s.masterRef}`);
 
-export const taskModule = defineModule({
+export const taskModule = defineClusterModule<ReplicatePlan>({
   name: 'redis.replicate',
   summary: "CLUSTER REPLICATE each replica to its master's node id, where it does not already",
-  params: clusterParams,
-  preflight: checkPlayTopology,
-  async check(ctx, params) {
-    return withCluster(ctx, params, async (session) => {
-      const plan = planReplicate(session.topology, await session.readFacts());
-      if (plan.refused.length > 0) throw refusal(plan);
-      if (plan.replicate.length === 0) return { status: 'ok', reason: `replicas in place: ${plan.inPlace.join(', ')}` };
-      const description = `replicate ${plan.replicate.map((s) => `${s.ref} -> ${s.masterRef}`).join(', ')}`;
-      return { status: 'change', description, state: plan };
-    });
-  },
-  async apply(ctx, params) {
-    return withCluster(ctx, params, async (session) => {
-      let facts = await session.readFacts();
-      const plan = planReplicate(session.topology, facts);
-      if (plan.refused.length > 0) throw refusal(plan);
-      const nodes = plan.replicate.map((s) => s.ref);
-      const rollbackState = { nodes, keysBefore: Object.fromEntries(nodes.map((ref) => [ref, facts.get(ref)!.keys])) };
-      recordBroughtIn(ctx, nodes);
-      const deadline = params.timeout * 1000;
+  plan: planReplicate,
+  refusals: { message: 'cannot replicate', of: (plan) => plan.refused },
+  upToDate: (plan) => (plan.replicate.length === 0 ? `replicas in place: ${plan.inPlace.join(', ')}` : undefined),
+  describe: (plan) => `replicate ${pairs(plan.replicate).join(', ')}`,
+  change: {
+    nodes: (plan) => plan.replicate.map((s) => s.ref),
+    async send({ ctx, params, session, plan }) {
       for (const step of plan.replicate) {
         // CLUSTER REPLICATE answers "Unknown node" until gossip has told the replica about its master.
         const unknown = await pollUntil(
           async () => {
-            facts = await session.readFacts();
+            const facts = await session.readFacts();
             return knownPeerIds(facts.get(step.ref)!).has(step.masterId) ? [] : [`${step.ref} does not know ${step.masterRef}`];
           },
-          deadline,
+          params.timeout * 1000,
           ctx.signal,
         );
         if (unknown.length > 0) throw new TaskError(`${unknown[0]} after ${params.timeout}s (run redis.meet first)`);
         ctx.log.info(`${step.ref}: CLUSTER REPLICATE ${step.masterId} (${step.masterRef})`);
         await session.client(step.ref).call('CLUSTER', 'REPLICATE', step.masterId);
       }
-      const problems = await pollUntil(
-        async () => replicationProblems(plan.replicate, await session.readFacts()),
-        deadline,
-        ctx.signal,
-      );
-      if (problems.length > 0) throw new TaskError(`replication not in place within ${params.timeout}s: ${problems.join('; ')}`);
-      return { changed: true, result: { replicated: plan.replicate.map((s) => `${s.ref} -> ${s.masterRef}`) }, rollbackState };
-    });
+    },
   },
-  async rollback(ctx, params, rollbackState) {
-    await resetNodes(ctx, params, rollbackState);
-  },
+  converge: { problems: (_topology, facts, plan) => replicationProblems(plan.replicate, facts), failure: 'replication not in place within' },
+  result: (plan) => ({ replicated: pairs(plan.replicate) }),
 });

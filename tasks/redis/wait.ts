@@ -2,13 +2,10 @@
 // 16384 slots on every node, every planned node known, every master with its replicas linked.
 // It changes nothing, so a run that found the cluster healthy reports ok and one that waited
 // reports ok too (changed: false).
-import { TaskError } from '../../src/errors.ts';
-import { defineModule } from '../../src/modules/module.ts';
+import { defineClusterModule } from './lib/cluster-module.ts';
 import { isReplica, isUnhealthy } from './lib/cluster-nodes.ts';
-import { clusterParams, withCluster } from './lib/cluster-session.ts';
-import { pollUntil } from '../../src/modules/wait.ts';
 import type { NodeFacts } from './lib/node-facts.ts';
-import { CLUSTER_SLOTS, checkPlayTopology, type Topology } from './topology.ts';
+import { CLUSTER_SLOTS, type Topology } from './topology.ts';
 
 export function clusterProblems(topology: Topology, facts: ReadonlyMap<string, NodeFacts>): string[] {
   const problems: string[] = [];
@@ -37,28 +34,13 @@ export function clusterProblems(topology: Topology, facts: ReadonlyMap<string, N
   return problems;
 }
 
-export const taskModule = defineModule({
+// Its plan is the list of problems; it has no change of its own, so apply only polls them away.
+export const taskModule = defineClusterModule<string[]>({
   name: 'redis.wait',
   summary: 'Wait until every node reports cluster_state:ok, all 16384 slots, and every master has its replicas',
-  params: clusterParams,
-  preflight: checkPlayTopology,
-  async check(ctx, params) {
-    return withCluster(ctx, params, async (session) => {
-      const problems = clusterProblems(session.topology, await session.readFacts());
-      if (problems.length === 0) return { status: 'ok', reason: 'cluster healthy' };
-      return { status: 'change', description: `wait for the cluster: ${problems.slice(0, 3).join('; ')}`, state: problems };
-    });
-  },
-  async apply(ctx, params) {
-    return withCluster(ctx, params, async (session) => {
-      const problems = await pollUntil(
-        async () => clusterProblems(session.topology, await session.readFacts()),
-        params.timeout * 1000,
-        ctx.signal,
-        500,
-      );
-      if (problems.length > 0) throw new TaskError(`cluster not healthy after ${params.timeout}s: ${problems.join('; ')}`);
-      return { changed: false, result: { healthy: true } };
-    });
-  },
+  plan: clusterProblems,
+  upToDate: (problems) => (problems.length === 0 ? 'cluster healthy' : undefined),
+  describe: (problems) => `wait for the cluster: ${problems.slice(0, 3).join('; ')}`,
+  converge: { problems: clusterProblems, failure: 'cluster not healthy after', intervalMs: 500 },
+  result: () => ({ healthy: true }),
 });
