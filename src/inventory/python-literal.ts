@@ -6,26 +6,39 @@
  * can be represented in JSON (numbers, strings, True/False/None, lists, tuples, dicts).
  */
 export function parseIniValue(text: string): unknown {
-  const parser = new LiteralParser(text.replace(/^[ \t]+/, ''));
+  return parsePythonLiteral(text.replace(/^[ \t]+/, ''), text);
+}
+
+/**
+ * `ast.literal_eval(text)`, or `fallback` when text is not a literal. With `jsonNames`, the
+ * bare names true/false/null also count, as in Ansible's templating (its Json2Python pass).
+ */
+export function parsePythonLiteral<T>(text: string, fallback: T, options: { jsonNames?: boolean } = {}): unknown {
+  const parser = new LiteralParser(text, options.jsonNames ?? false);
   try {
     const value = parser.parseExpression();
     parser.skipSpace();
-    if (!parser.atEnd()) return text;
+    if (!parser.atEnd()) return fallback;
     return value;
   } catch (error) {
-    if (error instanceof NotALiteral) return text;
+    if (error instanceof NotALiteral) return fallback;
     throw error;
   }
 }
 
 class NotALiteral extends Error {}
 
+const JSON_NAMES: Record<string, unknown> = { true: true, false: false, null: null };
+
 const NUMBER =
   /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
 
 class LiteralParser {
   private pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly jsonNames: boolean,
+  ) {}
 
   atEnd(): boolean {
     return this.pos >= this.text.length;
@@ -60,6 +73,7 @@ class LiteralParser {
       if (word[0] === 'True') return true;
       if (word[0] === 'False') return false;
       if (word[0] === 'None') return null;
+      if (this.jsonNames && Object.hasOwn(JSON_NAMES, word[0])) return JSON_NAMES[word[0]];
       this.fail();
     }
     return this.parseNumber();

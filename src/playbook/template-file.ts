@@ -1,6 +1,6 @@
 import { InputError } from '../errors.ts';
 import type { Vars } from '../inventory/types.ts';
-import { UndefinedVariableError, renderValue } from './template.ts';
+import { UndefinedVariableError, renderText } from './template.ts';
 
 /**
  * Where in a template file an undefined lookup is written: the first line that uses the path
@@ -26,8 +26,7 @@ export function locateLookup(text: string, lookup: string): { line: number; colu
  */
 export function renderTemplateFile(text: string, vars: Vars, file: string): string {
   try {
-    const value = renderValue(text, vars);
-    return typeof value === 'string' ? value : JSON.stringify(value);
+    return renderText(text, vars);
   } catch (error) {
     if (error instanceof UndefinedVariableError) {
       const at = locateLookup(text, error.path) ?? locateLookup(text, error.variable);

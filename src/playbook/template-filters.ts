@@ -1,28 +1,19 @@
-import { posix } from 'node:path';
+import { createHash, getHashes } from 'node:crypto';
 import type nunjucks from 'nunjucks';
-import { parse as parseYamlText, stringify as toYamlText } from 'yaml';
-import { quoteArg } from '../connect/quote.ts';
+import { dictGlobal, jinjaFilters, splitKwargs } from './filters-jinja.ts';
+import { serializeFilters } from './filters-serialize.ts';
+import { PyTuple, pythonStr } from './python-text.ts';
+import { TemplateFilterError } from './template-errors.ts';
 import { MissingValueUsed, isMissing } from './undefined.ts';
 
 // The Ansible filters users expect on top of nunjucks' builtins (join, length, int, float,
 // string, lower, upper, trim, replace, first, last, sort, list, ...). Errors name the filter,
 // never the value: templates carry secrets.
 
-/** Thrown by our filters with a message that names the filter and never the value. */
-export class TemplateFilterError extends Error {}
+export { TemplateFilterError };
 
 type Kwargs = Record<string, unknown>;
 type Filter = (this: unknown, value: unknown, ...args: unknown[]) => unknown;
-
-/** nunjucks passes `name=value` arguments as a trailing object flagged `__keywords`. */
-function splitKwargs(args: unknown[]): [unknown[], Kwargs] {
-  const last = args[args.length - 1] as Kwargs | undefined;
-  if (last && typeof last === 'object' && last.__keywords === true) {
-    const { __keywords: _, ...kwargs } = last;
-    return [args.slice(0, -1), kwargs];
-  }
-  return [args, {}];
-}
 
 function list(name: string, value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
@@ -88,10 +79,18 @@ function flatten(value: unknown[], levels: number): unknown[] {
   return value.flatMap((item) => (Array.isArray(item) && levels > 0 ? flatten(item, levels - 1) : [item]));
 }
 
-function toBool(value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
+/** Ansible's bool filter: None and booleans pass through; yes/on/1/true (any case) are true. */
+function toBool(value: unknown): boolean | null {
+  if (value === null || value === undefined || typeof value === 'boolean') return value ?? null;
   if (typeof value === 'number') return value === 1;
-  return /^(true|yes|on|1|y)$/i.test(String(value ?? '').trim());
+  return ['yes', 'on', '1', 'true'].includes(String(value).toLowerCase());
+}
+
+/** Python's shlex.quote, as Ansible's quote filter uses. */
+function shellQuote(text: string): string {
+  if (text === '') return "''";
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replace(/'/g, `'"'"'`)}'`;
 }
 
 /** The parts of nunjucks' Environment that its type declarations leave out. */
@@ -163,27 +162,6 @@ function filters(env: TemplateEnvironment): Record<string, Filter> {
       const [[pattern], kwargs] = splitKwargs(rawArgs);
       return [...String(value).matchAll(pythonRegex(pattern, regexFlags(kwargs, 'g')))].map((m) => (m.length > 2 ? m.slice(1) : (m[1] ?? m[0])));
     },
-    to_json(value, ...rawArgs) {
-      const [, kwargs] = splitKwargs(rawArgs);
-      return JSON.stringify(value, null, kwargs.indent === undefined ? undefined : Number(kwargs.indent));
-    },
-    to_nice_json: (value) => JSON.stringify(value, null, 4),
-    to_yaml: (value) => toYamlText(value),
-    to_nice_yaml: (value) => toYamlText(value, { indent: 4 }),
-    from_json(value) {
-      try {
-        return JSON.parse(String(value));
-      } catch {
-        throw new TemplateFilterError('from_json: the input is not valid JSON');
-      }
-    },
-    from_yaml(value) {
-      try {
-        return parseYamlText(String(value));
-      } catch {
-        throw new TemplateFilterError('from_yaml: the input is not valid YAML');
-      }
-    },
     b64encode: (value) => Buffer.from(String(value), 'utf8').toString('base64'),
     b64decode: (value) => Buffer.from(String(value), 'base64').toString('utf8'),
     unique: (value) => [...new Set(list('unique', value))],
@@ -250,22 +228,56 @@ function filters(env: TemplateEnvironment): Record<string, Filter> {
     intersect: (value, other) => [...new Set(list('intersect', value).filter((x) => list('intersect', other).includes(x)))],
     union: (value, other) => [...new Set([...list('union', value), ...list('union', other)])],
     split: (value, separator) => (separator === undefined ? String(value).trim().split(/\s+/) : String(value).split(String(separator))),
-    // Python's `'%s:%d' | format(a, b)`: conversions are taken in order, `%%` is a percent sign.
-    format(value, ...args) {
-      let next = 0;
-      return String(value).replace(/%([sdif%])/g, (_, kind: string) => {
-        if (kind === '%') return '%';
-        const arg = args[next++];
-        if (kind === 's') return String(arg);
-        return kind === 'f' ? Number(arg).toFixed(6) : String(Math.trunc(Number(arg)));
-      });
+    symmetric_difference(value, other) {
+      const a = list('symmetric_difference', value);
+      const b = list('symmetric_difference', other);
+      return [...new Set([...a.filter((x) => !b.includes(x)), ...b.filter((x) => !a.includes(x))])];
     },
-    basename: (value) => posix.basename(String(value)),
-    dirname: (value) => posix.dirname(String(value)),
-    quote: (value) => quoteArg(String(value ?? '')),
+    product: (value, ...others) =>
+      [value, ...others].map((l) => list('product', l)).reduce<unknown[][]>((acc, l) => acc.flatMap((combo) => l.map((item) => [...combo, item])), [[]]).map((combo) => PyTuple.fromItems(combo)),
+    shuffle(value) {
+      const items = [...list('shuffle', value)];
+      for (let i = items.length - 1; i > 0; i -= 1) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [items[i], items[j]] = [items[j], items[i]];
+      }
+      return items;
+    },
+    // Python's os.path: a trailing slash leaves an empty basename, and the dirname keeps the rest.
+    basename: (value) => String(value).slice(String(value).lastIndexOf('/') + 1),
+    dirname(value) {
+      const path = String(value);
+      const head = path.slice(0, path.lastIndexOf('/') + 1);
+      return /^\/+$/.test(head) ? head : head.replace(/\/+$/, '');
+    },
+    splitext(value) {
+      const path = String(value);
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      const dot = base.replace(/^\.+/, (dots) => ' '.repeat(dots.length)).lastIndexOf('.');
+      if (dot <= 0) return PyTuple.fromItems([path, '']);
+      const cut = path.length - base.length + dot;
+      return PyTuple.fromItems([path.slice(0, cut), path.slice(cut)]);
+    },
+    quote: (value) => shellQuote(pythonStr(value ?? '')),
+    regex_escape: (value) => String(value).replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, '\\$&'),
+    hash(value, algorithm = 'sha1') {
+      if (!getHashes().includes(String(algorithm))) throw new TemplateFilterError(`hash: unknown algorithm ${JSON.stringify(String(algorithm))}`);
+      return createHash(String(algorithm)).update(pythonStr(value)).digest('hex');
+    },
+    checksum: (value) => createHash('sha1').update(pythonStr(value)).digest('hex'),
+    md5: (value) => createHash('md5').update(pythonStr(value)).digest('hex'),
+    sha1: (value) => createHash('sha1').update(pythonStr(value)).digest('hex'),
+    // Ansible's comment filter in its default style: the text between two bare `#` lines.
+    comment(value, style = 'plain') {
+      if (style !== 'plain') throw new TemplateFilterError(`comment: style ${JSON.stringify(String(style))} is not supported`);
+      return ['#', ...pythonStr(value).split('\n').map((line) => (line === '' ? '#' : `# ${line}`)), '#'].join('\n');
+    },
+    ...jinjaFilters,
+    ...serializeFilters,
   };
 }
 
 export function installAnsibleFilters(env: TemplateEnvironment): void {
   for (const [name, filter] of Object.entries(filters(env))) env.addFilter(name, filter as (...args: unknown[]) => unknown);
+  env.addGlobal('dict', dictGlobal);
 }

@@ -23,7 +23,54 @@ const changed = resultFlag('changed', 'changed');
 const skipped = resultFlag('skipped', 'skipped');
 const succeeded: Test = (value) => !failed(value);
 
+/** distutils' LooseVersion, Ansible's default for the `version` test: numbers and words in order. */
+function looseVersion(text: unknown): (number | string)[] {
+  return (String(text).match(/\d+|[a-z]+|\./gi) ?? []).filter((part) => part !== '.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function compareVersions(a: unknown, b: unknown): number {
+  const x = looseVersion(a);
+  const y = looseVersion(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
+    if (x[i] === y[i]) continue;
+    return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+const VERSION_OPERATORS: Record<string, (c: number) => boolean> = {
+  '==': (c) => c === 0, '=': (c) => c === 0, eq: (c) => c === 0,
+  '!=': (c) => c !== 0, '<>': (c) => c !== 0, ne: (c) => c !== 0,
+  '<': (c) => c < 0, lt: (c) => c < 0,
+  '<=': (c) => c <= 0, le: (c) => c <= 0,
+  '>': (c) => c > 0, gt: (c) => c > 0,
+  '>=': (c) => c >= 0, ge: (c) => c >= 0,
+};
+
+const version: Test = (value, against, operator = 'eq') => {
+  const check = VERSION_OPERATORS[String(operator)];
+  if (!check) throw new Error(`the 'version' test has no operator ${JSON.stringify(String(operator))}`);
+  return check(compareVersions(value, against));
+};
+
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : typeof value === 'string' ? [...value] : isRecord(value) ? Object.keys(value) : []);
+
+// Jinja2's comparison tests under their operator names, as `selectattr('uid', '>', 1000)` uses them.
+const COMPARISONS: Record<string, Test> = {
+  '==': (a, b) => a === b, '!=': (a, b) => a !== b,
+  '>': (a, b) => (a as number) > (b as number), '>=': (a, b) => (a as number) >= (b as number),
+  '<': (a, b) => (a as number) < (b as number), '<=': (a, b) => (a as number) <= (b as number),
+};
+
 const TESTS: Record<string, Test> = {
+  ...COMPARISONS,
+  float: (value) => typeof value === 'number' && !Number.isInteger(value),
+  integer: (value) => typeof value === 'number' && Number.isInteger(value),
+  subset: (value, other) => asList(value).every((item) => asList(other).includes(item)),
+  superset: (value, other) => asList(other).every((item) => asList(value).includes(item)),
+  version, version_compare: version,
+  abs: (value) => String(value).startsWith('/'),
+  // A JavaScript number has no int/float kind; an integral one counts as an int.
   defined(value) {
     if (isMissing(value)) {
       value.consumed = true;
@@ -39,6 +86,8 @@ const TESTS: Record<string, Test> = {
     return value === undefined;
   },
   none: (value) => value === null,
+  true: (value) => value === true,
+  false: (value) => value === false,
   string: (value) => typeof value === 'string',
   number: (value) => typeof value === 'number',
   boolean: (value) => typeof value === 'boolean',

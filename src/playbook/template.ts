@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { InputError, type SourcePosition } from '../errors.ts';
+import { parsePythonLiteral } from '../inventory/python-literal.ts';
 import type { Vars } from '../inventory/types.ts';
+import { compileJinja, outermostFilter } from './jinja-compile.ts';
+import { pythonMethod } from './python-methods.ts';
+import { Slice, applySlice, pythonOperators, sequenceIndex } from './python-operators.ts';
+import { PyTuple, pythonStr } from './python-text.ts';
 import { TemplateFilterError, installAnsibleFilters, type TemplateEnvironment } from './template-filters.ts';
 import { installAnsibleTests } from './template-tests.ts';
 import { Missing, MissingValueUsed, UndefinedVariableError, describeExpression } from './undefined.ts';
@@ -12,7 +17,8 @@ import { installLookups } from './template-lookups.ts';
 // Ansible's templating (Jinja2) on nunjucks. We drive nunjucks' compiled templates ourselves
 // with a runtime whose variable and attribute lookups return `Missing` instead of `undefined`,
 // so an undefined variable is an error while `default`, `is defined` and `is not defined`
-// still work on it. Nothing global is patched: other nunjucks users are unaffected.
+// still work on it, and whose output prints values as Python does. Templates compile with
+// Jinja2's grammar (jinja-compile.ts). Nothing global is patched: other nunjucks users are unaffected.
 
 const require = createRequire(import.meta.url);
 
@@ -29,6 +35,8 @@ interface NunjucksRuntime {
   contextOrFrameLookup(context: NunjucksContext, frame: NunjucksFrame, name: string): unknown;
   callWrap(obj: unknown, name: string, context: unknown, args: unknown[]): unknown;
   inOperator(key: unknown, value: unknown): boolean;
+  suppressValue(value: unknown, autoescape: boolean): string;
+  SafeString: new (value: string) => object;
 }
 type RootRender = (
   env: nunjucks.Environment,
@@ -77,17 +85,25 @@ const Context = ((): ContextClass => {
 const TEMPLATE_MARKERS = /\{\{|\{%|\{#/;
 const cache = new Map<string, CompiledTemplate>();
 
-function compile(source: string, position: SourcePosition | undefined, shown: string): CompiledTemplate {
-  let template = cache.get(source);
+/**
+ * How a template is read: `argument` as Ansible templates task arguments and vars (backslashes
+ * literal inside `{{ }}`, the result converted back to a list, dict or bool when it reads as one),
+ * `text` as its template module renders a file (text out, backslashes escape).
+ */
+export type RenderMode = 'argument' | 'text';
+
+function compile(source: string, mode: RenderMode, position: SourcePosition | undefined, shown: string): CompiledTemplate {
+  const key = `${mode}\0${source}`;
+  let template = cache.get(key);
   if (template) return template;
   try {
-    template = new nunjucks.Template(source, env, undefined, true) as unknown as CompiledTemplate;
+    template = compileJinja(source, env, mode === 'argument') as unknown as CompiledTemplate;
   } catch (error) {
     const reason = String((error as Error).message).replace(/^\(unknown path\)\s*/, '').split('\n').pop()!.trim();
     throw new InputError(`invalid template ${describeExpression(shown)}: ${reason}`, position, { cause: error });
   }
   if (cache.size > 5000) cache.clear();
-  cache.set(source, template);
+  cache.set(key, template);
   return template;
 }
 
@@ -100,31 +116,6 @@ function attributePath(parentPath: string, parent: unknown, key: unknown): strin
 
 function rootOf(path: string): string {
   return path.split(/[.[]/)[0];
-}
-
-/** Python methods Ansible templates call on dicts and strings (`d.items()`, `s.startswith(x)`). */
-function pythonMethod(obj: unknown, key: string): ((...args: unknown[]) => unknown) | undefined {
-  if (typeof obj === 'string') {
-    const s = obj;
-    switch (key) {
-      case 'startswith': return (prefix) => s.startsWith(String(prefix));
-      case 'endswith': return (suffix) => s.endsWith(String(suffix));
-      case 'strip': return () => s.trim();
-      case 'lower': return () => s.toLowerCase();
-      case 'upper': return () => s.toUpperCase();
-      case 'replace': return (from, to) => s.replaceAll(String(from), String(to));
-      case 'split': return (sep) => (sep === undefined || sep === null ? s.trim().split(/\s+/) : s.split(String(sep)));
-    }
-  } else if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !Object.hasOwn(obj, key)) {
-    const record = obj as Record<string, unknown>;
-    switch (key) {
-      case 'items': return () => Object.entries(record);
-      case 'keys': return () => Object.keys(record);
-      case 'values': return () => Object.values(record);
-      case 'get': return (name, fallback = null) => (Object.hasOwn(record, String(name)) ? record[String(name)] : fallback);
-    }
-  }
-  return undefined;
 }
 
 function hasAttribute(obj: unknown, key: string): boolean {
@@ -145,6 +136,14 @@ function strictRuntime(created: Missing[], paths: PathTracker): NunjucksRuntime 
   };
   return {
     ...runtime,
+    ...pythonOperators,
+    // Jinja2 prints a value with Python's str(); Ansible's finalize prints None as nothing.
+    suppressValue(value) {
+      if (value instanceof Missing) throw new MissingValueUsed(value);
+      if (value === null || value === undefined) return '';
+      if (value instanceof runtime.SafeString) return String(value);
+      return pythonStr(value);
+    },
     contextOrFrameLookup(context, frame, name) {
       let value = frame.lookup(name);
       if (value === undefined) {
@@ -158,6 +157,9 @@ function strictRuntime(created: Missing[], paths: PathTracker): NunjucksRuntime 
         obj.consumed = true;
         return missing(obj.variable, attributePath(obj.path, undefined, key));
       }
+      if (key instanceof Slice) return applySlice(obj, key);
+      const fromEnd = sequenceIndex(obj, key);
+      if (fromEnd !== undefined) return fromEnd;
       const name = String(key);
       if (obj === null || obj === undefined) return missing(name, `None.${name}`);
       const parentPath = (typeof obj === 'object' && paths.get(obj)) || '';
@@ -203,8 +205,8 @@ function safeReason(error: unknown): string {
 }
 
 /** Render `source`; errors quote `shown`, the text the user wrote (without our wrapper). */
-function run(source: string, vars: Vars, position?: SourcePosition, shown = source): { output: string; captured: unknown } {
-  const template = compile(source, position, shown);
+function run(source: string, mode: RenderMode, vars: Vars, position?: SourcePosition, shown = source): { output: string; captured: unknown } {
+  const template = compile(source, mode, position, shown);
   const created: Missing[] = [];
   const context = new Context(vars, template.blocks, env);
   const frame = new runtime.Frame();
@@ -241,16 +243,69 @@ function singleExpression(source: string): string | undefined {
   return inner;
 }
 
-function evaluate(expression: string, vars: Vars, position?: SourcePosition, shown = expression): unknown {
+function evaluate(expression: string, mode: RenderMode, vars: Vars, position?: SourcePosition, shown = expression): unknown {
   // The newline keeps a trailing `# comment`-free expression from swallowing the wrapper.
-  return run(`{{ (${expression}\n) | __capture }}`, vars, position, shown).captured;
+  return run(`{{ (${expression}\n) | __capture }}`, mode, vars, position, shown).captured;
 }
+
+/** Filters whose text Ansible keeps as text rather than reading it back (C.STRING_TYPE_FILTERS). */
+const TEXT_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
+/** Ansible's ansible_eval_concat: text that reads as a list, dict or bool becomes one. */
+function readBack(text: string): unknown {
+  if (!(text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False')) return text;
+  return parsePythonLiteral(text, text, { jsonNames: true });
+}
+
+/**
+ * A lone expression's value as a task argument gets it. Ansible keeps lists, dicts and bools,
+ * prints None as '' and reads strings back; it also prints numbers as text, which its modules'
+ * argument specs turn back into numbers: playgraph keeps the number.
+ */
+function argumentValue(value: unknown, expression: string): unknown {
+  if (value === null || value === undefined) return '';
+  if (value instanceof PyTuple) return pythonStr(value);
+  if (typeof value !== 'string') return value;
+  const last = outermostFilter(`{{ ${expression} }}`);
+  return last !== undefined && TEXT_FILTERS.has(last) ? value : readBack(value);
+}
+
+function trailingNewlines(text: string): number {
+  return /\n*$/.exec(text)![0].length;
+}
+
+/** Jinja2 drops one trailing newline of the source; Ansible puts back what the output lacks. */
+function keepTrailingNewlines(source: string, output: unknown): unknown {
+  if (typeof output !== 'string') return output;
+  const missing = trailingNewlines(source) - trailingNewlines(output);
+  return missing > 0 ? output + '\n'.repeat(missing) : output;
+}
+
+/** Templar's shortcut: a bare `{{ name }}` of a bool, number or null variable is that value. */
+const BARE_VARIABLE = /^\{\{\s*(\w*)\s*\}\}\n?$/;
 
 export function renderString(source: string, vars: Vars, position?: SourcePosition): unknown {
   if (!TEMPLATE_MARKERS.test(source)) return source;
-  const expression = singleExpression(source);
-  if (expression !== undefined) return evaluate(expression, vars, position, source);
-  return run(source, vars, position).output;
+  const bare = BARE_VARIABLE.exec(source)?.[1];
+  if (bare && Object.hasOwn(vars, bare)) {
+    const value = vars[bare];
+    if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
+  }
+  const body = source.endsWith('\n') ? source.slice(0, -1) : source;
+  const expression = singleExpression(body);
+  let value = expression !== undefined
+    ? argumentValue(evaluate(expression, 'argument', vars, position, source), expression)
+    : readBack(run(body, 'argument', vars, position, source).output);
+  // Ansible's text of a number, which a newline after `}}` keeps as text.
+  if (typeof value === 'number' && trailingNewlines(source) > 0) value = pythonStr(value);
+  return keepTrailingNewlines(source, value);
+}
+
+/** A template file's text as Ansible's template module renders it. */
+export function renderText(source: string, vars: Vars, position?: SourcePosition): string {
+  if (!TEMPLATE_MARKERS.test(source)) return source;
+  const body = source.endsWith('\n') ? source.slice(0, -1) : source;
+  return keepTrailingNewlines(source, run(body, 'text', vars, position, source).output) as string;
 }
 
 /** Render every string in a value (nested objects and arrays included) with the host's vars. */
@@ -279,6 +334,7 @@ export function isTruthy(value: unknown): boolean {
  */
 export function evaluateCondition(expr: string | boolean, vars: Vars, position?: SourcePosition): boolean {
   if (typeof expr === 'boolean') return expr;
-  const value = TEMPLATE_MARKERS.test(expr) ? renderString(expr, vars, position) : evaluate(expr, vars, position);
+  // Ansible templates `{% if expr %}`, where backslashes in strings escape as in any block.
+  const value = TEMPLATE_MARKERS.test(expr) ? renderString(expr, vars, position) : evaluate(expr, 'text', vars, position);
   return isTruthy(value);
 }

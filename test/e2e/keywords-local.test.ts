@@ -91,7 +91,7 @@ describe('task keywords over the local connection', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(statuses(run)['flaky-exit@localhost']).toBe('changed');
     expect(await readFile(path.join(work, 'runs'), 'utf8')).toBe('3\n');
-    expect(await readFile(path.join(work, 'result'), 'utf8')).toBe('3 0 false');
+    expect(await readFile(path.join(work, 'result'), 'utf8')).toBe('3 0 False');
   });
 
   it('until on a command that always fails: retries+1 attempts, then the task fails with the last attempt registered', async () => {
@@ -121,7 +121,7 @@ describe('task keywords over the local connection', () => {
     expect(end?.message).toMatch(/retries exhausted \(2\)/);
     expect(await readFile(path.join(work, 'runs'), 'utf8')).toBe('3\n');
     // As Ansible registers it: `attempts` is the retries count once they are exhausted.
-    expect(await readFile(path.join(work, 'result'), 'utf8')).toBe('2 7 true nope');
+    expect(await readFile(path.join(work, 'result'), 'utf8')).toBe('2 7 True nope');
   });
 
   it('Ctrl-C aborts in-flight work and still prints the recap', async () => {
