@@ -53,9 +53,16 @@ describe('validateParams', () => {
   });
 
   it('names the module, the param, expected and received type, at the position', () => {
-    const error = validationError(() => validateParams(fileModule, { path: 42 }, position));
+    const error = validationError(() => validateParams(fileModule, { path: ['/x'] }, position));
     expect(error.position).toEqual(position);
-    expect(error.message).toBe('site.yaml:12:7: core.file: param \'path\': Invalid input: expected string, received number');
+    expect(error.message).toBe('site.yaml:12:7: core.file: param \'path\': Invalid input: expected string, received array');
+  });
+
+  it('converts a scalar of the wrong type as Ansible\'s argument spec does', () => {
+    expect(validateParams(fileModule, { path: 42, recurse: 'yes', force: 'off' }, position)).toEqual({ path: '42', recurse: true, force: false });
+    expect(validateParams(copyModule, { dest: '/x', content: true }, position)).toMatchObject({ content: 'True' });
+    const error = validationError(() => validateParams(fileModule, { path: '/x', recurse: 'maybe' }, position));
+    expect(error.message).toContain("param 'recurse'");
   });
 
   it('lists the allowed values of an enum', () => {
@@ -75,7 +82,7 @@ describe('validateParams', () => {
   });
 
   it('reports a nested path', () => {
-    const error = validationError(() => validateParams(commandModule, { argv: ['ls', 3] }, position));
+    const error = validationError(() => validateParams(commandModule, { argv: ['ls', { a: 1 }] }, position));
     expect(error.message).toContain("param 'argv[1]'");
   });
 
