@@ -4,7 +4,10 @@ export type TaskSection = 'tasks' | 'handlers';
 
 /** One node of the graph: a task on a host, or a run_once task once for the play. */
 export interface GraphNode {
-  /** `<task id>@<host>`, or `<task id>` for run_once (play-local; plays run one after another). */
+  /**
+   * `<task id>@<host>`, or `<task id>` for run_once (play-local; plays run one after another). A
+   * handler run at a second or later flush point is `<id>#<n>@<host>`.
+   */
   id: string;
   task: TaskSpec;
   section: TaskSection;
@@ -15,6 +18,8 @@ export interface GraphNode {
   assumedNeeds: string[];
   /** For handlers: the nodes whose change notifies this one. */
   notifiedBy: string[];
+  /** For handlers: the flush point this instance runs at (see TaskSpec.flushGroup). */
+  flushGroup?: number;
 }
 
 /** The structure of one play: nodes and `[before, after]` edges as p-graph takes them. */

@@ -14,7 +14,23 @@ import {
 // Playbook files -> Play[]: import_playbook and import_tasks are spliced in at load time (they
 // are static in Ansible too), vars_files are read, and every task is checked before anything runs.
 
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts'];
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts'];
+
+/** Where `- meta: flush_handlers` stood in a task list: the handlers notified so far run there. */
+const FLUSH_HANDLERS = Symbol('flush_handlers');
+type TaskListItem = ParsedTask | typeof FLUSH_HANDLERS;
+
+/** A `meta:` task: flush_handlers is a flush point; the other meta actions are not here yet. */
+function metaItem(entries: MapEntry[]): typeof FLUSH_HANDLERS | undefined {
+  const meta = entries.find((e) => e.key === 'meta' || e.key === 'ansible.builtin.meta');
+  if (!meta) return undefined;
+  if (meta.value !== 'flush_handlers') {
+    throw new InputError(`meta: '${String(meta.value)}' is not supported (flush_handlers is)`, meta.position);
+  }
+  const other = entries.find((e) => e !== meta && e.key !== 'name' && e.key !== 'tags');
+  if (other) throw new InputError(`meta: flush_handlers takes no '${other.key}' (it runs where it stands)`, other.keyPosition);
+  return FLUSH_HANDLERS;
+}
 
 /** Files being loaded, outermost first, to refuse an import cycle. */
 type ImportStack = string[];
@@ -64,22 +80,48 @@ interface ImportOptions {
 }
 
 /** A task list; `- import_tasks: file.yaml` items are replaced by that file's tasks. */
-async function parseTaskList(source: YamlSource, node: unknown, what: string, stack: ImportStack): Promise<ParsedTask[]> {
-  const parsed: ParsedTask[] = [];
+async function parseTaskList(source: YamlSource, node: unknown, what: string, stack: ImportStack): Promise<TaskListItem[]> {
+  const parsed: TaskListItem[] = [];
   for (const item of sequenceItems(source, node, what)) {
     const position = source.positionOf(item);
     const entries = isMapping(source, item) ? mapEntries(source, item, 'a task') : [];
     const importEntry = entries.find((e) => e.key === 'import_tasks');
-    if (!importEntry) {
-      parsed.push(parseTask(source, item, position));
-      continue;
-    }
-    parsed.push(...(await importTasks(source, importEntry, entries, stack)));
+    const meta = metaItem(entries);
+    if (meta) parsed.push(meta);
+    else if (importEntry) parsed.push(...(await importTasks(source, importEntry, entries, stack)));
+    else parsed.push(parseTask(source, item, position));
   }
   return parsed;
 }
 
-async function importTasks(source: YamlSource, importEntry: MapEntry, entries: MapEntry[], stack: ImportStack): Promise<ParsedTask[]> {
+/** A list where flush points mean nothing (handlers, rollback): one there is refused. */
+async function parsePlainTaskList(source: YamlSource, node: unknown, what: string, stack: ImportStack): Promise<ParsedTask[]> {
+  const items = await parseTaskList(source, node, what, stack);
+  if (items.includes(FLUSH_HANDLERS)) throw new InputError(`meta: flush_handlers belongs in pre_tasks, tasks or post_tasks, not in ${what}`, source.positionOf(node));
+  return items as ParsedTask[];
+}
+
+/**
+ * pre_tasks, tasks and post_tasks as one list in that order, each task told which handler
+ * flush follows it: one at the end of each section and one at each `meta: flush_handlers`.
+ */
+function groupByFlush(sections: TaskListItem[][]): ParsedTask[] {
+  const tasks: ParsedTask[] = [];
+  let group = 0;
+  for (const section of sections) {
+    for (const item of section) {
+      if (item === FLUSH_HANDLERS) group += 1;
+      else {
+        item.spec.flushGroup = group;
+        tasks.push(item);
+      }
+    }
+    group += 1;
+  }
+  return tasks;
+}
+
+async function importTasks(source: YamlSource, importEntry: MapEntry, entries: MapEntry[], stack: ImportStack): Promise<TaskListItem[]> {
   const options: ImportOptions = { tags: [], when: [], vars: {} };
   for (const entry of entries) {
     if (entry.key === 'tags') options.tags = stringList(entry).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
@@ -94,7 +136,9 @@ async function importTasks(source: YamlSource, importEntry: MapEntry, entries: M
   const imported = await readReferenced(file, 'import_tasks', importEntry.position);
   const tasks = await parseTaskList(imported, imported.document.contents, `tasks file ${file}`, [...stack, resolve(file)]);
   // The import's own tags/when/vars apply to every task it brings in, as in Ansible.
-  for (const { spec } of tasks) {
+  for (const item of tasks) {
+    if (item === FLUSH_HANDLERS) continue;
+    const { spec } = item;
     spec.tags = [...new Set([...spec.tags, ...options.tags])];
     spec.when = [...options.when, ...spec.when];
     if (Object.keys(options.vars).length > 0) spec.vars = { ...options.vars, ...spec.vars };
@@ -125,8 +169,13 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack):
     throw new InputError('gather_facts is not supported; modules read the facts they need', gatherFacts.position);
   }
   const baseDir = resolve(dirname(source.file));
-  const section = (key: string) => parseTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, stack);
-  const sections: PlaySections = { tasks: await section('tasks'), handlers: await section('handlers'), rollback: await section('rollback') };
+  const list = (key: string) => parseTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, stack);
+  const plainList = (key: string) => parsePlainTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, stack);
+  const sections: PlaySections = {
+    tasks: groupByFlush([await list('pre_tasks'), await list('tasks'), await list('post_tasks')]),
+    handlers: await plainList('handlers'),
+    rollback: await plainList('rollback'),
+  };
   resolveTaskReferences(sections);
   const play: Play = {
     name: byKey.get('name') ? stringValue(byKey.get('name')!) : hostsValue(hosts),

@@ -74,7 +74,7 @@ function checkNeeds(tasks: ParsedTask[], allowed: ParsedTask[], where: string): 
 }
 
 function checkNotify(tasks: ParsedTask[], handlers: ParsedTask[]): void {
-  const targets = new Set(handlers.flatMap((h) => [h.spec.id, ...(h.spec.name ? [h.spec.name] : [])]));
+  const targets = new Set(handlers.flatMap((h) => [h.spec.id, ...(h.spec.name ? [h.spec.name] : []), ...(h.spec.listen ?? [])]));
   for (const task of tasks) {
     task.spec.notify.forEach((target, i) => {
       if (targets.has(target)) return;

@@ -11,7 +11,7 @@ import {
 export const TASK_KEYWORDS = [
   'id', 'name', 'needs', 'tags', 'when', 'loop', 'with_items', 'loop_control', 'register', 'notify',
   'run_once', 'delegate_to', 'become', 'ignore_errors', 'changed_when', 'failed_when', 'retries',
-  'delay', 'until', 'vars', 'args',
+  'delay', 'until', 'vars', 'args', 'listen',
 ] as const;
 const KEYWORDS = new Set<string>(TASK_KEYWORDS);
 
@@ -27,7 +27,6 @@ const UNSUPPORTED = new Map<string, string>([
   ['async', 'async tasks are not supported'],
   ['poll', 'async tasks are not supported'],
   ['environment', 'set environment variables in the module params'],
-  ['listen', 'notify handlers by name or id'],
   ['local_action', "use delegate_to: localhost"],
   ['action', 'write the module as the key'],
   // Ansible's other task keywords (playbook/task.py and its bases): named as keywords, so a task
@@ -161,6 +160,7 @@ export function parseTask(source: YamlSource, node: unknown, position: SourcePos
   if (get('failed_when')) spec.failedWhen = conditionValue(get('failed_when')!);
   if (until) spec.until = String(conditionValue(until));
   if (get('vars')) spec.vars = mappingValue(get('vars')!);
+  if (get('listen')) spec.listen = stringList(get('listen')!);
 
   const id = get('id');
   let explicitId: string | undefined;

@@ -23,8 +23,15 @@ export interface TaskSpec {
   loop?: unknown;
   loopVar: string;
   register?: string;
-  /** Handler names (or ids) notified when this task changes something. */
+  /** Handler names (or ids, or `listen` topics) notified when this task changes something. */
   notify: string[];
+  /** For handlers: topics that notify this handler besides its name (Ansible's `listen`). */
+  listen?: string[];
+  /**
+   * Which run of handlers follows this task (a flush point ends each group): pre_tasks, then
+   * tasks, then post_tasks, each `meta: flush_handlers` starting a new group. Absent is group 0.
+   */
+  flushGroup?: number;
   runOnce: boolean;
   delegateTo?: string;
   become?: boolean;

@@ -54,10 +54,10 @@ describe('buildPlayGraph', () => {
     expect(graph.nodes.get('c@h')!.assumedNeeds).toEqual([]);
   });
 
-  it('puts notified handlers after their notifiers on the same host', () => {
+  it('puts notified handlers after the tasks of their flush point, on the same host', () => {
     const handler = task('restart', { name: 'restart redis' });
     const graph = buildPlayGraph(0, play([task('config', { notify: ['restart redis'] }), task('other')], { handlers: [handler] }), ['a', 'b']);
-    expect(sortedEdges(graph.edges)).toEqual(['config@a -> restart@a', 'config@b -> restart@b']);
+    expect(sortedEdges(graph.edges)).toEqual(['config@a -> restart@a', 'config@b -> restart@b', 'other@a -> restart@a', 'other@b -> restart@b']);
     expect(graph.nodes.get('restart@a')!.notifiedBy).toEqual(['config@a']);
     expect(graph.nodes.get('restart@a')!.section).toBe('handlers');
   });
