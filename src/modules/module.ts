@@ -48,8 +48,14 @@ export interface TaskContext {
   checkMode: boolean;
   signal: AbortSignal;
   log: TaskLogger;
-  /** Directory of the playbook, for resolving relative controller paths (copy src, template src). */
+  /** Directory of the playbook (the play's file), for controller paths of the module's own. */
   baseDir: string;
+  /**
+   * Where relative controller files are looked up, in order (Ansible's ansible_search_path): a
+   * role's directories, the task file's directory, the playbook's directory. copy and template
+   * find their `src` in it with findControllerFile (controller-files.ts).
+   */
+  searchPath: string[];
   /** Renders a nunjucks template string with this host's variables (for template-like modules). */
   render(template: string, extraVars?: Vars): string;
   /** Registers a secret value so every output masks it. */
@@ -73,6 +79,8 @@ export interface TaskContext {
 export interface PreflightContext {
   host: { name: string; vars: Vars };
   baseDir: string;
+  /** As TaskContext.searchPath. */
+  searchPath: string[];
   /**
    * The play's hosts as TaskContext.play has them (every host the pattern matches, also under
    * --limit), with the variables known before the run: one whose template needs a `register:`

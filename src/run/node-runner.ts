@@ -149,7 +149,7 @@ async function runItem(run: RunContext, graph: PlayGraph, node: GraphNode, ref: 
   const { task } = node;
   const { vars, params } = item;
   const conn = await run.connect(invocation.targetHost);
-  const ctx = createTaskContext({ run, graph, ref, vars, conn, become: invocation.become });
+  const ctx = createTaskContext({ run, graph, task, ref, vars, conn, become: invocation.become });
 
   // As in Ansible 2.14 (TaskExecutor._execute): `retries` without `until` is ignored (one
   // attempt), and with `until` but fewer than two attempts `until` is not evaluated at all.

@@ -15,6 +15,7 @@ import { parseExtraVars } from '../playbook/vars.ts';
 import { playHostsVars } from './host-vars.ts';
 import { resolveInvocation, type Invocation } from './invocation.ts';
 import { resolveConnectionSpec } from './host-connections.ts';
+import { taskSearchPath } from './search-path.ts';
 import { SecretMasker, secretsFromVars } from './secrets.ts';
 
 export interface PrepareOptions {
@@ -152,9 +153,10 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
     // so they are checked if and when it runs.
     if (invocation.kind === 'skip') continue;
     const position = moduleKeyPosition(task);
+    const searchPath = taskSearchPath(play, task);
     for (const item of invocation.items) {
       try {
-        await module.preflight?.({ host: { name: node.host, vars: item.vars }, baseDir: play.baseDir, play: playView }, item.params);
+        await module.preflight?.({ host: { name: node.host, vars: item.vars }, baseDir: play.baseDir, searchPath, play: playView }, item.params);
       } catch (error) {
         // A module's own refusal without a position points at its task.
         deferred(error instanceof InputError && !error.position ? new InputError(error.message, position, { cause: error }) : error);

@@ -24,7 +24,7 @@ export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedMar
       const module = await run.registry.get(change.module);
       const conn = await run.connect(change.host);
       // The undo runs as the apply ran: the invocation's own vars and become, not a new reading.
-      const ctx = createTaskContext({ run, graph, ref, vars: change.vars, conn, become: change.become });
+      const ctx = createTaskContext({ run, graph, task: node.task, ref, vars: change.vars, conn, become: change.become });
       await module.rollback!(ctx, change.params, change.rollbackState);
       run.sink.emit({ type: 'rollback-node', node: ref, status: 'rolled-back' });
     } catch (error) {

@@ -6,10 +6,14 @@ import type { NodeRef } from './events.ts';
 import { playHostsVars } from './host-vars.ts';
 import { runVarSources, type RunContext } from './run-context.ts';
 import type { PlayGraph } from '../graph/types.ts';
+import type { TaskSpec } from '../playbook/types.ts';
+import { taskSearchPath } from './search-path.ts';
 
 export interface TaskContextInput {
   run: RunContext;
   graph: PlayGraph;
+  /** The task the module runs for: its file decides where controller files are looked up. */
+  task: TaskSpec;
   ref: NodeRef;
   vars: Vars;
   conn: Connection;
@@ -25,7 +29,7 @@ export function renderText(template: string, vars: Vars): string {
 
 /** The TaskContext one module invocation sees. Modules never get the RunContext itself. */
 export function createTaskContext(input: TaskContextInput): TaskContext {
-  const { run, graph, ref, vars, conn, become } = input;
+  const { run, graph, task, ref, vars, conn, become } = input;
   let playHosts: PlayHost[] | undefined;
   return {
     host: { name: ref.host, vars },
@@ -34,6 +38,7 @@ export function createTaskContext(input: TaskContextInput): TaskContext {
     checkMode: run.checkMode,
     signal: run.signal,
     baseDir: graph.play.baseDir,
+    searchPath: taskSearchPath(graph.play, task),
     log: {
       info: (message) => run.sink.emit({ type: 'node-log', node: ref, level: 'info', message }),
       warn: (message) => run.sink.emit({ type: 'node-log', node: ref, level: 'warn', message }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileStat } from '../../src/connect/connection.ts';
 import { fileChangeFor, isDiffableText, planContent, sha256, type DestinationFacts } from '../../src/modules/file-content.ts';
 import { TaskError } from '../../src/errors.ts';
-import { controllerPath, copyParams, destinationPath } from './copy.ts';
+import { copyParams, destinationPath } from './copy.ts';
 
 const text = Buffer.from('port 7300\n');
 const stat = (mode = 0o644, uid = 0, gid = 0, type: FileStat['type'] = 'file'): FileStat => ({ type, mode, uid, gid, size: 10 });
@@ -47,11 +47,6 @@ describe('fileChangeFor', () => {
 });
 
 describe('copy paths', () => {
-  it('resolves src against the playbook directory', () => {
-    expect(controllerPath('/play', 'files/redis.conf')).toBe('/play/files/redis.conf');
-    expect(controllerPath('/play', '/abs/redis.conf')).toBe('/abs/redis.conf');
-  });
-
   it.each([
     ['/etc/redis/', 'files/7300.conf', false, '/etc/redis/7300.conf'],
     ['/etc/redis', 'files/7300.conf', true, '/etc/redis/7300.conf'],

@@ -1,5 +1,3 @@
-import { access } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
 import { InputError, TaskError } from '../../src/errors.ts';
 import { groupParam, modeParam, ownerParam } from '../../src/modules/file-attrs.ts';
@@ -10,11 +8,12 @@ import {
   rollbackContent,
   type ContentState,
 } from '../../src/modules/file-content.ts';
+import { controllerFileNotFound, findControllerFile } from '../../src/modules/controller-files.ts';
 import { defineModule, type PreflightContext } from '../../src/modules/module.ts';
 import { renderTemplateFile } from '../../src/playbook/template-file.ts';
 
 export const templateParams = z.strictObject({
-  src: z.string().min(1).describe('Template file on the controller: absolute, or found in the playbook\'s templates/ dir, then the playbook dir'),
+  src: z.string().min(1).describe('Template file on the controller: absolute, or found as Ansible finds it, templates/<src> then <src> in the role\'s, the task file\'s, then the playbook\'s directory'),
   dest: z.string().min(1).describe('Path on the host to write the rendered text to'),
   mode: modeParam.optional(),
   owner: ownerParam.optional(),
@@ -23,28 +22,6 @@ export const templateParams = z.strictObject({
 });
 
 export type TemplateParams = z.infer<typeof templateParams>;
-
-/** Where to look for a template, in order, as Ansible looks in templates/ first. */
-export function templateCandidates(baseDir: string, src: string): string[] {
-  if (path.isAbsolute(src)) return [src];
-  return [path.join(baseDir, 'templates', src), path.join(baseDir, src)];
-}
-
-async function findTemplate(baseDir: string, src: string): Promise<string | undefined> {
-  for (const candidate of templateCandidates(baseDir, src)) {
-    try {
-      await access(candidate);
-      return candidate;
-    } catch {
-      // not here; try the next place
-    }
-  }
-  return undefined;
-}
-
-function notFound(baseDir: string, src: string): string {
-  return `template ${src} not found; looked in ${templateCandidates(baseDir, src).join(', ')}`;
-}
 
 /** The rendered text for this host; undefined variables point at the template's line. */
 async function renderFor(ctx: PreflightContext, file: string): Promise<string> {
@@ -60,17 +37,18 @@ export const taskModule = defineModule<TemplateParams, ContentState>({
   // The template is on the controller: a missing file or an undefined variable is bad input,
   // found before any host is touched, unless it needs a `register:` result (checked at run time).
   async preflight(ctx, params) {
-    const file = await findTemplate(ctx.baseDir, params.src);
-    if (!file) throw new InputError(notFound(ctx.baseDir, params.src));
-    await renderFor(ctx, file);
+    const { found, directory, searched } = await findControllerFile(ctx.searchPath, 'templates', params.src);
+    if (!found) throw new InputError(controllerFileNotFound('template', params.src, searched));
+    if (directory) throw new InputError(`template '${params.src}' is ${found}, a directory`);
+    await renderFor(ctx, found);
   },
 
   async check(ctx, params) {
-    const file = await findTemplate(ctx.baseDir, params.src);
-    if (!file) throw new TaskError(notFound(ctx.baseDir, params.src));
+    const { found, searched } = await findControllerFile(ctx.searchPath, 'templates', params.src);
+    if (!found) throw new TaskError(controllerFileNotFound('template', params.src, searched));
     let rendered: string;
     try {
-      rendered = await renderFor(ctx, file);
+      rendered = await renderFor(ctx, found);
     } catch (error) {
       throw new TaskError((error as Error).message, { cause: error });
     }

@@ -22,6 +22,8 @@ export function createTestTaskContext(
     become?: boolean;
     checkMode?: boolean;
     baseDir?: string;
+    /** Where controller files are looked up; default: the base directory alone. */
+    searchPath?: string[];
     signal?: AbortSignal;
     /** Other hosts of the play (for run_once modules), with their connections. */
     otherHosts?: { name: string; vars: Vars; conn: Connection }[];
@@ -43,6 +45,7 @@ export function createTestTaskContext(
       warn: (message) => logged.push(`warn: ${message}`),
     },
     baseDir: options.baseDir ?? process.cwd(),
+    searchPath: options.searchPath ?? [options.baseDir ?? process.cwd()],
     render: (template, extraVars) => environment.renderString(template, { ...vars, ...extraVars }),
     addSecret: (value) => secrets.push(value),
     runState: new Map(),
