@@ -1,6 +1,7 @@
 import { InputError, type SourcePosition } from '../errors.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import type { YamlSource } from '../yaml/source.ts';
+import { moduleArgs } from './module-args.ts';
 import type { TaskSpec } from './types.ts';
 import {
   booleanValue, itemPositions, mapEntries, mappingValue, stringList, stringValue, type MapEntry,
@@ -55,14 +56,6 @@ export function moduleName(key: string): string {
   const builtin = /^ansible\.(?:builtin|legacy)\.(\w+)$/.exec(key);
   if (builtin) return `core.${builtin[1]}`;
   return key.includes('.') ? key : `core.${key}`;
-}
-
-/** Free-form params (`command: ls -l`) become `{ cmd }`; an empty value is no params. */
-function moduleParams(value: unknown, args: Record<string, unknown> | undefined): unknown {
-  const params = value === null ? {} : typeof value === 'string' ? { cmd: value } : value;
-  if (!args) return params;
-  if (typeof params !== 'object' || Array.isArray(params)) return params;
-  return { ...args, ...(params as Record<string, unknown>) };
 }
 
 /** `when: [a, b]` is `a and b`; booleans and numbers become expressions too. */
@@ -133,7 +126,12 @@ export function parseTask(source: YamlSource, node: unknown, position: SourcePos
   const spec: TaskSpec = {
     id: '',
     module: moduleName(module.key),
-    params: moduleParams(module.value, args ? mappingValue(args) : undefined),
+    params: moduleArgs({
+      module: moduleName(module.key),
+      value: module.value,
+      valuePosition: module.position,
+      ...(args ? { args: { value: args.value, position: args.position } } : {}),
+    }),
     needs: get('needs') ? stringList(get('needs')!) : [],
     followsPrevious: !get('needs'),
     tags: get('tags') ? stringList(get('tags')!).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean) : [],

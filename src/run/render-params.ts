@@ -1,5 +1,6 @@
-import type { SourcePosition } from '../errors.ts';
+import { InputError, type SourcePosition } from '../errors.ts';
 import type { Vars } from '../inventory/types.ts';
+import { VARIABLE_PARAMS } from '../playbook/module-args.ts';
 import { renderValue } from '../playbook/template.ts';
 
 /**
@@ -18,7 +19,20 @@ function withoutOmitted(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Params from a variable (`file: "{{ file_args }}"`, `args: "{{ x }}"`) must render to a mapping,
+ * under which the params written out win, as Ansible's Task._post_validate_args merges them.
+ */
+function withVariableParams(rendered: unknown, position: SourcePosition | undefined): unknown {
+  if (!rendered || typeof rendered !== 'object' || !(VARIABLE_PARAMS in rendered)) return rendered;
+  const { [VARIABLE_PARAMS]: variable, ...written } = rendered as Record<string, unknown>;
+  if (!variable || typeof variable !== 'object' || Array.isArray(variable)) {
+    throw new InputError(`invalid or malformed argument: '${typeof variable === 'string' ? variable : JSON.stringify(variable)}' (module params from a template must be a mapping)`, position);
+  }
+  return { ...(variable as Record<string, unknown>), ...written };
+}
+
 /** A task's params rendered for one host, with omitted ones taken out. */
 export function renderParams(params: unknown, vars: Vars, position?: SourcePosition): unknown {
-  return withoutOmitted(renderValue(params, { ...vars, omit: OMIT_PLACEHOLDER }, position));
+  return withoutOmitted(withVariableParams(renderValue(params, { ...vars, omit: OMIT_PLACEHOLDER }, position), position));
 }
