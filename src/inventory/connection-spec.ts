@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { InputError } from '../errors.ts';
-import type { ConnectionSpec, Inventory, InventoryHost, Vars } from './types.ts';
+import type { ConnectionSpec, InventoryHost } from './types.ts';
 
 /**
  * How to reach a host, from its connection variables as Ansible's ssh/local connection
@@ -11,8 +11,9 @@ import type { ConnectionSpec, Inventory, InventoryHost, Vars } from './types.ts'
  * localhost: Ansible creates an implicit `localhost` (connection local) only when it is NOT in
  * the inventory; a `localhost` or `127.0.0.1` listed in the inventory is an ordinary host and
  * connects over ssh unless it sets ansible_connection=local
- * (https://docs.ansible.com/ansible/latest/inventory/implicit_localhost.html). playgraph does not
- * create the implicit host at all (see patterns.ts), so this function never special-cases names.
+ * (https://docs.ansible.com/ansible/latest/inventory/implicit_localhost.html). The implicit host's
+ * `ansible_connection: local` is one of its vars (unlisted-hosts.ts), so this function never
+ * special-cases names.
  */
 const SSH_CONNECTIONS = new Set(['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'ansible.builtin.ssh', 'ansible.builtin.paramiko_ssh']);
 const LOCAL_CONNECTIONS = new Set(['local', 'ansible.builtin.local']);
@@ -62,14 +63,6 @@ export function connectionSpecFor(host: Pick<InventoryHost, 'name' | 'vars'>): C
   const becomeUser = text('ansible_become_user', pick('ansible_become_user'));
   if (becomeUser !== undefined) spec.becomeUser = becomeUser;
   return spec;
-}
-
-/**
- * How `name` is reached in a play, from its variables as the play resolved them (templated,
- * extra vars applied). A host the inventory does not list is Ansible's implicit localhost.
- */
-export function playHostConnection(inventory: Pick<Inventory, 'hosts'>, name: string, vars: Vars): ConnectionSpec {
-  return connectionSpecFor({ name, vars: inventory.hosts.has(name) ? vars : { ansible_connection: 'local', ...vars } });
 }
 
 /** Ansible's boolean() (module_utils/parsing/convert_bool.py), strict: anything else is an error. */

@@ -6,6 +6,7 @@ import { InventoryBuilder } from './builder.ts';
 import { splitHostPort } from './host-pattern.ts';
 import { parseIniInventory } from './ini.ts';
 import { resolveInventory, type VarsFileLayer } from './resolve.ts';
+import { implicitLocalhostNames } from './unlisted-hosts.ts';
 import type { Inventory } from './types.ts';
 import { kindOf, loadVarsFiles } from './vars-files.ts';
 import { parseYamlInventory } from './yaml.ts';
@@ -44,10 +45,12 @@ export async function loadInventory(sources: string[]): Promise<Inventory> {
   builder.reconcile();
 
   const layers: VarsFileLayer[] = [];
+  // Ansible's implicit localhost reads host_vars/localhost.yml (or 127.0.0.1, ::1) too.
+  const hostNames = [...builder.hosts.keys(), ...implicitLocalhostNames(builder.hosts.keys())];
   for (const dir of baseDirs) {
     layers.push({
       groups: await loadVarsFiles(dir, 'group_vars', builder.groups.keys()),
-      hosts: await loadVarsFiles(dir, 'host_vars', builder.hosts.keys()),
+      hosts: await loadVarsFiles(dir, 'host_vars', hostNames),
     });
   }
   return resolveInventory(builder, sources.join(','), layers);

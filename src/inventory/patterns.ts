@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InputError, type SourcePosition } from '../errors.ts';
 import { parseAddress } from './host-pattern.ts';
 import type { Inventory } from './types.ts';
+import { localhostFor } from './unlisted-hosts.ts';
 
 /**
  * Ansible host patterns, following InventoryManager in ansible/inventory/manager.py
@@ -9,7 +10,9 @@ import type { Inventory } from './types.ts';
  * `a:&b` intersection (applied after all unions, exclusions last, whatever their order),
  * globs `web*`, regexes `~web\d+` (anchored at the start only, like Python's re.match), and
  * subscripts `g[0]`, `g[-1]`, `g[0:2]` (inclusive). A group name selects the hosts of the group
- * and its descendants. Results keep inventory order without duplicates.
+ * and its descendants. Results keep inventory order without duplicates. A localhost name that
+ * matches nothing else is Ansible's implicit localhost (see unlisted-hosts.ts); `all` and other
+ * patterns never select it.
  */
 export function selectHosts(inventory: Inventory, pattern: string, position?: SourcePosition): string[] {
   const hosts = evaluatePatterns(inventory, splitHostPattern(pattern), position);
@@ -106,6 +109,9 @@ function enumerateMatches(inventory: Inventory, pattern: string, position?: Sour
   if (matchingGroups.length === 0 || pattern[0] === '~' || /[.?*[]/.test(pattern)) {
     for (const host of inventory.hosts.keys()) if (matcher(host)) results.push(host);
   }
+  // InventoryManager._enumerate_matches: only when nothing else matched, and only the name itself.
+  const localhost = results.length === 0 ? localhostFor(inventory, pattern) : undefined;
+  if (localhost !== undefined) results.push(localhost);
   return results;
 }
 
@@ -157,10 +163,6 @@ function noMatch(inventory: Inventory, pattern: string, position?: SourcePositio
   const unknown = splitHostPattern(pattern)
     .map((p) => (p[0] === '!' || p[0] === '&' ? p.slice(1) : p))
     .filter((p) => !inventory.hosts.has(p) && !inventory.groups.has(p.replace(SUBSCRIPT, '$1')));
-  const localhostHint =
-    ['localhost', '127.0.0.1', '::1'].includes(pattern) && !inventory.hosts.has(pattern)
-      ? ' (playgraph has no implicit localhost: list it in the inventory with ansible_connection=local)'
-      : '';
   const detail = unknown.length > 0 ? `; no group or host named ${unknown.map((u) => `'${u}'`).join(', ')}` : '';
-  return new InputError(`host pattern '${pattern}' matches no hosts in inventory ${inventory.source}${detail}${localhostHint}`, position);
+  return new InputError(`host pattern '${pattern}' matches no hosts in inventory ${inventory.source}${detail}`, position);
 }

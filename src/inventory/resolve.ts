@@ -1,5 +1,6 @@
 import type { InventoryBuilder } from './builder.ts';
 import type { Inventory, InventoryGroup, InventoryHost, Vars } from './types.ts';
+import { implicitLocalhostNames } from './unlisted-hosts.ts';
 
 /** group_vars/ and host_vars/ contents of one inventory base directory, by entity name. */
 export interface VarsFileLayer {
@@ -55,5 +56,18 @@ export function resolveInventory(builder: InventoryBuilder, source: string, laye
 
     hosts.set(name, { name, groups: hostGroups, vars });
   }
-  return { source, hosts, groups, ...(builder.warnings.length > 0 ? { warnings: [...builder.warnings] } : {}) };
+  // The implicit localhost's own host_vars files (its `all` vars come from the group, see unlisted-hosts.ts).
+  const implicitLocalhostVars = new Map<string, Vars>();
+  for (const name of implicitLocalhostNames(builder.hosts.keys())) {
+    let vars: Vars | undefined;
+    for (const layer of layers) if (layer.hosts.has(name)) vars = { ...vars, ...layer.hosts.get(name) };
+    if (vars) implicitLocalhostVars.set(name, vars);
+  }
+  return {
+    source,
+    hosts,
+    groups,
+    ...(implicitLocalhostVars.size > 0 ? { implicitLocalhostVars } : {}),
+    ...(builder.warnings.length > 0 ? { warnings: [...builder.warnings] } : {}),
+  };
 }

@@ -25,6 +25,11 @@ export interface Inventory {
   hosts: Map<string, InventoryHost>;
   /** Every group including `all` and `ungrouped`. */
   groups: Map<string, InventoryGroup>;
+  /**
+   * host_vars/<name> of the implicit localhost, by the localhost name a file is for, when the
+   * inventory lists no localhost (see unlisted-hosts.ts); it is not in `hosts`, as `all` leaves it out.
+   */
+  implicitLocalhostVars?: Map<string, Vars>;
   /** What Ansible only warns about (a key it skips, a group that is not a mapping); for the CLI to show. */
   warnings?: string[];
 }

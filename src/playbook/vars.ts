@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Inventory, Vars } from '../inventory/types.ts';
+import { inventoryVarsFor } from '../inventory/unlisted-hosts.ts';
 import { parseYaml, readYamlFile, type YamlSource } from '../yaml/source.ts';
 
 // Variables from the command line and their precedence, as in Ansible.
@@ -113,6 +114,10 @@ export function magicVars(inventory: Inventory, hostName: string, playHosts: str
   const hostvars: Record<string, Vars> = {};
   for (const host of inventory.hosts.values()) {
     hostvars[host.name] = { ...host.vars, inventory_hostname: host.name, group_names: [...host.groups].sort() };
+  }
+  // A play on the implicit localhost finds itself in hostvars, as Ansible's HostVars creates it on lookup.
+  for (const name of playHosts) {
+    hostvars[name] ??= { ...inventoryVarsFor(inventory, name), inventory_hostname: name, group_names: [] };
   }
   const host = inventory.hosts.get(hostName);
   return {

@@ -1,7 +1,7 @@
 import type { Connection } from '../connect/connection.ts';
 import { ConnectionPool, type OpenOptions } from '../connect/open.ts';
 import { InputError } from '../errors.ts';
-import { CONNECTION_VARIABLES, playHostConnection } from '../inventory/connection-spec.ts';
+import { CONNECTION_VARIABLES, connectionSpecFor } from '../inventory/connection-spec.ts';
 import type { ConnectionSpec } from '../inventory/types.ts';
 import type { Play } from '../playbook/types.ts';
 import { hostVarsFor, type VarSources } from './host-vars.ts';
@@ -21,8 +21,10 @@ export interface PlayScope {
  * and extra vars merged with Ansible's precedence (extra vars win) and templated, so
  * `-e ansible_user=ops`, a play's `ansible_port` and `ansible_host: "{{ lookup('env', 'X') }}"`
  * all reach the connection. Results registered by tasks are left out: the connection of a host
- * is the same for the whole play. A host the inventory does not list is Ansible's implicit
- * localhost. A connection variable whose template fails is bad input naming the host.
+ * is the same for the whole play. A host the inventory does not list has the vars Ansible gives
+ * it (unlisted-hosts.ts): the implicit localhost is local, any other name (a delegate_to) is
+ * reached over SSH by its name. A connection variable whose template fails is bad input naming
+ * the host.
  */
 export function resolveConnectionSpec(sources: ConnectionVarSources, scope: PlayScope, host: string): ConnectionSpec {
   const fail = (detail: string, cause: unknown) => new InputError(`host ${host}: ${detail}`, undefined, { cause });
@@ -36,7 +38,7 @@ export function resolveConnectionSpec(sources: ConnectionVarSources, scope: Play
     const error = resolved.unresolved.get(name);
     if (error) throw fail(`${name}: ${error.message}`, error);
   }
-  return playHostConnection(sources.inventory, host, resolved.vars);
+  return connectionSpecFor({ name: host, vars: resolved.vars });
 }
 
 /**

@@ -3,7 +3,8 @@ import type { Play, TaskSpec } from '../playbook/types.ts';
 import { UndefinedVariableError, renderValue } from '../playbook/template.ts';
 import { magicVars, mergeHostVars } from '../playbook/vars.ts';
 import type { PlayGraph } from '../graph/types.ts';
-import { playHostConnection } from '../inventory/connection-spec.ts';
+import { connectionSpecFor } from '../inventory/connection-spec.ts';
+import { inventoryVarsFor } from '../inventory/unlisted-hosts.ts';
 import type { PlayHost } from '../modules/module.ts';
 
 /**
@@ -39,11 +40,11 @@ function holdsTemplate(value: unknown): boolean {
  * remembered, so that a task using it fails with the real missing name, and one not using it runs.
  */
 export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], host: string, task?: TaskSpec): HostVars {
-  const inventoryHost = run.inventory.hosts.get(host);
   const vars: Vars = {
     ...magicVars(run.inventory, host, playHosts),
     ...mergeHostVars({
-      inventory: inventoryHost?.vars ?? {},
+      // A host the inventory does not list (the implicit localhost, a delegate_to) has vars too.
+      inventory: inventoryVarsFor(run.inventory, host),
       play: play.vars,
       task: task?.vars ?? {},
       registered: run.registeredFor?.(host) ?? {},
@@ -87,7 +88,7 @@ export function explainUndefined(error: unknown, hostVars: HostVars): unknown {
 export function playHostsVars(run: VarSources, graph: PlayGraph): PlayHost[] {
   return (graph.patternHosts ?? graph.hosts).map((name) => {
     const vars = hostVarsFor(run, graph.play, graph.hosts, name).vars;
-    const { kind, address, port } = playHostConnection(run.inventory, name, vars);
+    const { kind, address, port } = connectionSpecFor({ name, vars });
     return { name, vars, connection: { kind, address, port } };
   });
 }

@@ -1,6 +1,7 @@
 import { CommandError, ConnectError, InputError } from '../errors.ts';
 import type { GraphNode, PlayGraph } from '../graph/types.ts';
 import type { Vars } from '../inventory/types.ts';
+import { isUnlistedHost } from '../inventory/unlisted-hosts.ts';
 import { abortableSleep } from '../modules/wait.ts';
 import type { FileChange, TaskModule } from '../modules/module.ts';
 import { moduleKeyPosition } from '../playbook/module-position.ts';
@@ -109,8 +110,12 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       // yet: say it would run after that change, rather than report a failure that would not happen.
       if (run.checkMode && after.length > 0 && !lostHost) return finish('changed', { planned: true, after });
       if (lostHost) {
-        ledger.markUnreachable(targetHost, message);
-        return finish('unreachable', { message });
+        // A typo in delegate_to reads as a lost host (or "no credentials"): say why it was tried.
+        const reason = isUnlistedHost(run.inventory, targetHost)
+          ? `delegate_to '${targetHost}' is not in inventory ${run.inventory.source}, so it was tried over SSH by that name: ${message}`
+          : message;
+        ledger.markUnreachable(targetHost, reason);
+        return finish('unreachable', { message: reason });
       }
       register({ changed: false, failed: true, msg: message, ...(error instanceof CommandError ? { rc: error.exitCode, stderr: error.stderr } : {}) });
       return finish('failed', { message, ...(task.ignoreErrors && !(error instanceof InputError) ? { ignoredError: true } : {}) });

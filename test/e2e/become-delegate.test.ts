@@ -1,7 +1,8 @@
-import { readFile, stat, writeFile, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { stringify } from 'yaml';
 import { playgraph, statuses } from './helpers/playgraph.ts';
 
 const lab = inject('lab');
@@ -26,5 +27,34 @@ describe('become and delegate_to over SSH', () => {
       expect(await readFile(path.join(lab.hosts[0]!.root, 'tmp', `delegated-${tag}-from-${host.name}`), 'utf8')).toBe(`${host.name}\n`);
     }
     await expect(stat(path.join(lab.hosts[1]!.root, 'tmp', `delegated-${tag}-from-server2`))).rejects.toThrow();
+  });
+
+  it('delegates to an address the inventory does not list over SSH, with the `all` vars (as Ansible)', async () => {
+    // server1 only, and the key and user for every host under `all`: Ansible gives a host it does
+    // not list the `all` vars, none of the delegating host's own.
+    const [server1, server2] = lab.hosts as [(typeof lab.hosts)[0], (typeof lab.hosts)[0]];
+    const dir = await mkdtemp(path.join(tmpdir(), 'pg-unlisted-'));
+    const inventory = path.join(dir, 'hosts.yaml');
+    await writeFile(inventory, stringify({
+      all: { vars: { ansible_user: 'root', ansible_ssh_private_key_file: lab.privateKeyFile }, hosts: { server1: { ansible_host: server1.address } } },
+    }));
+    const tag = `u${process.pid}`;
+    const playbook = path.join(dir, 'site.yaml');
+    await writeFile(playbook, [
+      '- hosts: server1',
+      '  tasks:',
+      '    - id: unlisted',
+      `      copy: { content: "from {{ inventory_hostname }}\\n", dest: /tmp/unlisted-${tag} }`,
+      `      delegate_to: ${server2.address}`,
+      '',
+    ].join('\n'));
+    const run = await playgraph(['run', playbook, '-i', inventory, '--known-hosts', lab.knownHostsFile, '--output', 'json']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(statuses(run)).toEqual({ 'unlisted@server1': 'changed' });
+    expect(await readFile(path.join(server2.root, 'tmp', `unlisted-${tag}`), 'utf8')).toBe('from server1\n');
+    await expect(stat(path.join(server1.root, 'tmp', `unlisted-${tag}`))).rejects.toThrow();
+    await expect(stat(path.join('/tmp', `unlisted-${tag}`))).rejects.toThrow();
+    await rm(path.join(server2.root, 'tmp', `unlisted-${tag}`), { force: true });
+    await rm(dir, { recursive: true, force: true });
   });
 });

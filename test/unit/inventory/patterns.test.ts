@@ -49,7 +49,6 @@ describe('selectHosts', () => {
     ['nothing', /host pattern 'nothing' matches no hosts.*no group or host named 'nothing'/],
     ['redis_masters[5]', /No hosts matched the subscripted pattern 'redis_masters\[5\]'/],
     ['redis:&monitoring:!server1', /host pattern 'redis:&monitoring:!server1' matches no hosts/],
-    ['localhost', /no implicit localhost/],
     ['~web(', /Invalid host list pattern: ~web\(/],
   ])('%s is an InputError', (pattern, message) => {
     expect(() => selectHosts(inventory, pattern)).toThrow(InputError);

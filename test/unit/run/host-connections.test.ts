@@ -51,8 +51,12 @@ describe('resolveConnectionSpec', () => {
     expect(() => spec('web2')).toThrow(/^host web2: ansible_port: .*ssh_port.* is undefined/);
   });
 
-  it('connects a host the inventory does not list locally (the implicit localhost)', () => {
+  it('connects the implicit localhost locally, and any other name the inventory lacks over SSH by that name', () => {
     expect(spec('localhost')).toMatchObject({ kind: 'local', address: 'localhost' });
+    expect(spec('127.0.0.1')).toMatchObject({ kind: 'local', address: '127.0.0.1' });
+    // A delegate_to typo: never the controller. The `all` vars reach it (ansible_user), play and extra vars too.
+    expect(spec('web-typo')).toEqual({ kind: 'ssh', address: 'web-typo', port: 22, user: 'deploy', become: false });
+    expect(spec('web-typo', { extraVars: { ansible_user: 'ops' } }).user).toBe('ops');
   });
 });
 
