@@ -1,6 +1,7 @@
 import { GraphCycleError, InputError } from '../errors.ts';
 import type { Play, TaskSpec } from '../playbook/types.ts';
 import { findCycle } from './cycle.ts';
+import { addBlockEdges } from './block-edges.ts';
 import { addHandlerFlushes, neededHandlerInstances, resolveHandlers, sameHostOrOnce } from './handler-flush.ts';
 import type { GraphNode, PlayGraph } from './types.ts';
 
@@ -69,6 +70,8 @@ export function buildPlayGraph(playIndex: number, play: Play, hosts: string[], o
     if (task.followsPrevious && previous) linkNodes(instances.get(previous.id)!, instances.get(task.id)!);
     previous = task;
   }
+
+  addBlockEdges(graph);
 
   const unique = [...new Map(edges.map((edge) => [edge.join('\0'), edge])).values()];
   const cycle = findCycle([...nodes.keys()], unique);

@@ -3,10 +3,11 @@ import { InputError, type SourcePosition } from '../errors.ts';
 import type { Vars } from '../inventory/types.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import { readYamlFile, type YamlSource } from '../yaml/source.ts';
+import { parseBlock } from './block.ts';
 import { parseTask, type ParsedTask } from './task.ts';
 import { resolveTaskReferences, type PlaySections } from './task-ids.ts';
 import { renderValue } from './template.ts';
-import type { Play, Playbook } from './types.ts';
+import type { BlockSpec, Play, Playbook } from './types.ts';
 import {
   booleanValue, isMapping, mapEntries, mappingValue, sequenceItems, stringList, stringValue, type MapEntry,
 } from './yaml-map.ts';
@@ -80,7 +81,7 @@ interface ImportOptions {
 }
 
 /** A task list; `- import_tasks: file.yaml` items are replaced by that file's tasks. */
-async function parseTaskList(source: YamlSource, node: unknown, what: string, stack: ImportStack): Promise<TaskListItem[]> {
+async function parseTaskList(source: YamlSource, node: unknown, what: string, stack: ImportStack, blocks: BlockSpec[]): Promise<TaskListItem[]> {
   const parsed: TaskListItem[] = [];
   for (const item of sequenceItems(source, node, what)) {
     const position = source.positionOf(item);
@@ -88,16 +89,21 @@ async function parseTaskList(source: YamlSource, node: unknown, what: string, st
     const importEntry = entries.find((e) => e.key === 'import_tasks');
     const meta = metaItem(entries);
     if (meta) parsed.push(meta);
-    else if (importEntry) parsed.push(...(await importTasks(source, importEntry, entries, stack)));
-    else parsed.push(parseTask(source, item, position));
+    else if (importEntry) parsed.push(...(await importTasks(source, importEntry, entries, stack, blocks)));
+    else if (entries.some((e) => e.key === 'block')) {
+      const parseList = (inner: unknown, part: string) => parseTaskList(source, inner, part, stack, blocks);
+      parsed.push(...((await parseBlock(source, entries, position, { blocks, parseList })) as TaskListItem[]));
+    } else parsed.push(parseTask(source, item, position));
   }
   return parsed;
 }
 
-/** A list where flush points mean nothing (handlers, rollback): one there is refused. */
+/** A list where flush points and blocks mean nothing (handlers, rollback): one there is refused. */
 async function parsePlainTaskList(source: YamlSource, node: unknown, what: string, stack: ImportStack): Promise<ParsedTask[]> {
-  const items = await parseTaskList(source, node, what, stack);
+  const blocks: BlockSpec[] = [];
+  const items = await parseTaskList(source, node, what, stack, blocks);
   if (items.includes(FLUSH_HANDLERS)) throw new InputError(`meta: flush_handlers belongs in pre_tasks, tasks or post_tasks, not in ${what}`, source.positionOf(node));
+  if (blocks.length > 0) throw new InputError(`block is not supported in ${what} (only in pre_tasks, tasks and post_tasks)`, blocks[0].position);
   return items as ParsedTask[];
 }
 
@@ -121,7 +127,7 @@ function groupByFlush(sections: TaskListItem[][]): ParsedTask[] {
   return tasks;
 }
 
-async function importTasks(source: YamlSource, importEntry: MapEntry, entries: MapEntry[], stack: ImportStack): Promise<TaskListItem[]> {
+async function importTasks(source: YamlSource, importEntry: MapEntry, entries: MapEntry[], stack: ImportStack, blocks: BlockSpec[]): Promise<TaskListItem[]> {
   const options: ImportOptions = { tags: [], when: [], vars: {} };
   for (const entry of entries) {
     if (entry.key === 'tags') options.tags = stringList(entry).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
@@ -134,7 +140,7 @@ async function importTasks(source: YamlSource, importEntry: MapEntry, entries: M
   const file = join(dirname(source.file), stringValue(importEntry));
   if (stack.includes(resolve(file))) throw cycleError('import_tasks', file, stack, importEntry.position);
   const imported = await readReferenced(file, 'import_tasks', importEntry.position);
-  const tasks = await parseTaskList(imported, imported.document.contents, `tasks file ${file}`, [...stack, resolve(file)]);
+  const tasks = await parseTaskList(imported, imported.document.contents, `tasks file ${file}`, [...stack, resolve(file)], blocks);
   // The import's own tags/when/vars apply to every task it brings in, as in Ansible.
   for (const item of tasks) {
     if (item === FLUSH_HANDLERS) continue;
@@ -169,7 +175,8 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack):
     throw new InputError('gather_facts is not supported; modules read the facts they need', gatherFacts.position);
   }
   const baseDir = resolve(dirname(source.file));
-  const list = (key: string) => parseTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, stack);
+  const blocks: BlockSpec[] = [];
+  const list = (key: string) => parseTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, stack, blocks);
   const plainList = (key: string) => parsePlainTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, stack);
   const sections: PlaySections = {
     tasks: groupByFlush([await list('pre_tasks'), await list('tasks'), await list('post_tasks')]),
@@ -184,6 +191,7 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack):
     tasks: sections.tasks.map((t) => t.spec),
     handlers: sections.handlers.map((t) => t.spec),
     rollback: sections.rollback.map((t) => t.spec),
+    ...(blocks.length > 0 ? { blocks } : {}),
     modules: byKey.get('modules') ? stringList(byKey.get('modules')!).map((dir) => resolve(baseDir, dir)) : [],
     position,
     baseDir,

@@ -32,6 +32,8 @@ export interface TaskSpec {
    * tasks, then post_tasks, each `meta: flush_handlers` starting a new group. Absent is group 0.
    */
   flushGroup?: number;
+  /** The blocks this task is inside, outermost first, and which part of each (see BlockSpec). */
+  blocks?: BlockMembership[];
   runOnce: boolean;
   delegateTo?: string;
   become?: boolean;
@@ -58,6 +60,8 @@ export interface Play {
   tasks: TaskSpec[];
   handlers: TaskSpec[];
   rollback: TaskSpec[];
+  /** The play's blocks (block/rescue/always), outer ones before the blocks inside them. */
+  blocks?: BlockSpec[];
   /** Extra directories to find task modules in, resolved against the playbook's directory. */
   modules: string[];
   become?: boolean;
@@ -65,6 +69,31 @@ export interface Play {
   position: SourcePosition;
   /** Directory of the file the play came from, for relative paths (templates, copy src). */
   baseDir: string;
+}
+
+export type BlockPart = 'block' | 'rescue' | 'always';
+
+export interface BlockMembership {
+  block: string;
+  part: BlockPart;
+}
+
+/** One item of a block's part: a task, or a block inside it. */
+export type BlockItem = { kind: 'task'; task: TaskSpec } | { kind: 'block'; block: BlockSpec };
+
+/**
+ * `block` / `rescue` / `always`, as Ansible runs them on each host: rescue runs when a task of
+ * the block failed (and then the host has not failed, if rescue passes), always runs either way.
+ * Its tasks are also in Play.tasks, in this order, with the block's keywords applied.
+ */
+export interface BlockSpec {
+  /** `block1`, `block2`, ... in the order the play lists them. */
+  id: string;
+  name?: string;
+  position: SourcePosition;
+  block: BlockItem[];
+  rescue: BlockItem[];
+  always: BlockItem[];
 }
 
 export interface Playbook {

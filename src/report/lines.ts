@@ -87,6 +87,10 @@ export function formatEvent(event: RunEvent, options: LineOptions): string[] {
       return options.verbose ? [`[${event.node.host}] ${describeNode(event.node)}: ${continued(event.message)}`] : [];
     case 'node-end':
       return formatNodeEnd(event, options);
+    case 'block-rescued': {
+      const failed = event.failedNodes.length > 0 ? ` — rescued ${event.failedNodes.join(', ')}` : '';
+      return [`[${event.host}] ${style.status('rescued', 'rescued:')} block ${event.block}${failed}`];
+    }
     case 'rollback-start':
       return ['', style.heading(`ROLLBACK: ${event.reason}`)];
     case 'rollback-node': {

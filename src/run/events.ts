@@ -38,15 +38,20 @@ export type RunEvent =
       /** Needs that were not selected by --tags and were taken as satisfied. */
       assumedNeeds?: string[];
       ignoredError?: boolean;
+      /** Not counted in the recap (Ansible neither shows nor counts it): a rescue not needed, a handler not notified. */
+      uncounted?: boolean;
       /** The host's recap counts with this node counted, as the run tallies them (set by the run's recap collector). */
       hostRecap?: HostRecap;
       durationMs: number;
     }
+  /** A block's rescue passed on a host: its failed tasks count as rescued, not failed (Ansible's recap). */
+  | { type: 'block-rescued'; playIndex: number; host: string; block: string; failedNodes: string[] }
   | { type: 'rollback-start'; reason: string }
   | { type: 'rollback-node'; node: NodeRef; status: 'rolled-back' | 'failed' | 'refused'; message?: string }
   | { type: 'run-end'; recap: Recap; exitCode: number; aborted: boolean; durationMs: number };
 
-export type HostRecap = Record<NodeStatus, number>;
+/** Ansible's PLAY RECAP columns per host: one per node status, and `rescued` blocks. */
+export type HostRecap = Record<NodeStatus | 'rescued', number>;
 export type Recap = Record<string, HostRecap>;
 
 export interface RunEventSink {

@@ -96,10 +96,14 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
             node: eventNodeRef(graph, node),
             status: outcome.status,
             message: outcome.message,
+            ...(outcome.uncounted ? { uncounted: true } : {}),
             durationMs: 0,
           }),
+        blockRescued: (rescued) =>
+          collector.emit({ type: 'block-rescued', playIndex: graph.playIndex, host: rescued.host, block: rescued.block.name ?? rescued.block.id, failedNodes: rescued.failedNodes }),
       });
-      const failures = [...outcomes.entries()].filter(([, outcome]) => (outcome.status === 'failed' && !outcome.ignoredError) || outcome.status === 'unreachable');
+      // A failure a rescue made good does not fail the host, as in Ansible.
+      const failures = [...outcomes.entries()].filter(([, outcome]) => (outcome.status === 'failed' && !outcome.ignoredError && !outcome.rescued) || outcome.status === 'unreachable');
       for (const [nodeId] of failures) failedHosts.add(graph.nodes.get(nodeId)!.host);
       if (failures.length > 0 && !options.checkMode) {
         await rollbackPlay(run, graph, appliedMark, `${failures.length} task(s) failed: ${failures.map(([id]) => id).join(', ')}`);

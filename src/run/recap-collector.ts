@@ -1,5 +1,5 @@
 import type { Recap, RunEvent, RunEventSink } from './events.ts';
-import { emptyHostRecap, tallyNode } from './recap.ts';
+import { emptyHostRecap, tallyNode, tallyRescue } from './recap.ts';
 
 /**
  * Counts node outcomes per host as events pass, and hands each node-end on with its host's
@@ -15,10 +15,11 @@ export class RecapCollector implements RunEventSink {
 
   emit(event: RunEvent): void {
     if (event.type === 'node-end') {
-      const row = tallyNode(this.recap, event.node.host, event.status, event.ignoredError);
+      const row = event.uncounted ? (this.recap[event.node.host] ??= emptyHostRecap()) : tallyNode(this.recap, event.node.host, event.status, event.ignoredError);
       this.next.emit({ ...event, hostRecap: { ...row } });
       return;
     }
+    if (event.type === 'block-rescued') tallyRescue(this.recap, event.host, event.failedNodes.length);
     this.next.emit(event);
   }
 }

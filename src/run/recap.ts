@@ -4,7 +4,7 @@
 import type { HostRecap, NodeStatus, Recap } from './events.ts';
 
 export function emptyHostRecap(): HostRecap {
-  return { ok: 0, changed: 0, failed: 0, blocked: 0, skipped: 0, unreachable: 0 };
+  return { ok: 0, changed: 0, failed: 0, blocked: 0, skipped: 0, rescued: 0, unreachable: 0 };
 }
 
 /**
@@ -14,6 +14,14 @@ export function emptyHostRecap(): HostRecap {
 export function tallyNode(recap: Recap, host: string, status: NodeStatus, ignoredError = false): HostRecap {
   const row = (recap[host] ??= emptyHostRecap());
   row[ignoredError ? 'ok' : status] += 1;
+  return row;
+}
+
+/** A rescued block: its failures move from failed to one `rescued`, as Ansible's recap shows it. */
+export function tallyRescue(recap: Recap, host: string, failedNodes: number): HostRecap {
+  const row = (recap[host] ??= emptyHostRecap());
+  row.failed -= failedNodes;
+  row.rescued += 1;
   return row;
 }
 

@@ -1,14 +1,7 @@
 import { PGraph } from 'p-graph';
 import type { GraphNode, PlayGraph } from '../graph/types.ts';
-import type { NodeStatus } from './events.ts';
-
-/** What running one node produced; the scheduler only needs the status to decide on dependents. */
-export interface NodeOutcome {
-  status: NodeStatus;
-  /** A failure the task's `ignore_errors` accepted: dependents still run. */
-  ignoredError?: boolean;
-  message?: string;
-}
+import { BlockGates, type RescuedBlock } from './block-gates.ts';
+import { outcomePasses, type NodeOutcome } from './outcome.ts';
 
 export interface ScheduleOptions {
   /** Maximum nodes running at once (--forks). */
@@ -18,13 +11,11 @@ export interface ScheduleOptions {
   runNode(node: GraphNode, dependencies: GraphNode[]): Promise<NodeOutcome>;
   /** Records a node that did not run: a dependency failed, or the run was aborted. */
   skipNode(node: GraphNode, outcome: NodeOutcome): void;
+  /** A block's rescue passed on a host: the failures it rescued no longer count. */
+  blockRescued?(rescued: RescuedBlock): void;
 }
 
-const PASSING: ReadonlySet<NodeStatus> = new Set(['ok', 'changed', 'skipped']);
-
-export function outcomePasses(outcome: NodeOutcome): boolean {
-  return PASSING.has(outcome.status) || outcome.ignoredError === true;
-}
+export { outcomePasses, type NodeOutcome } from './outcome.ts';
 
 /**
  * Runs a play's graph over p-graph. p-graph rejects on the first failure and does not stop the
@@ -37,13 +28,18 @@ export async function runPlayGraph(graph: PlayGraph, options: ScheduleOptions): 
   for (const nodeId of graph.nodes.keys()) dependencies.set(nodeId, []);
   for (const [before, after] of graph.edges) dependencies.get(after)!.push(before);
 
+  const gates = new BlockGates(graph, outcomes);
   const runOne = async (nodeId: string): Promise<void> => {
     const node = graph.nodes.get(nodeId)!;
     const before = dependencies.get(nodeId)!;
-    const failedDependency = before.find((dep) => !outcomePasses(outcomes.get(dep)!));
+    const failedDependency = before.find((dep) => !gates.dependencyPasses(node, graph.nodes.get(dep)!));
+    const gated = gates.gate(node);
     let outcome: NodeOutcome;
     if (options.signal.aborted) {
       outcome = { status: 'skipped', message: 'not started: run aborted' };
+      options.skipNode(node, outcome);
+    } else if (gated !== undefined) {
+      outcome = gated;
       options.skipNode(node, outcome);
     } else if (failedDependency !== undefined) {
       const cause = outcomes.get(failedDependency)!;
@@ -58,6 +54,7 @@ export async function runPlayGraph(graph: PlayGraph, options: ScheduleOptions): 
       }
     }
     outcomes.set(nodeId, outcome);
+    for (const rescued of gates.rescuedBy(node)) options.blockRescued?.(rescued);
   };
 
   const nodeMap = new Map([...graph.nodes.keys()].map((nodeId) => [nodeId, { run: () => runOne(nodeId) }]));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Recap } from '../../../src/run/events.ts';
 import { emptyHostRecap, exitCodeFor, tallyNode } from '../../../src/run/recap.ts';
+import { RecapCollector } from '../../../src/run/recap-collector.ts';
+import type { RunEvent } from '../../../src/run/events.ts';
 
 function recapOf(rows: Record<string, Partial<Record<keyof ReturnType<typeof emptyHostRecap>, number>>>): Recap {
   return Object.fromEntries(Object.entries(rows).map(([host, counts]) => [host, { ...emptyHostRecap(), ...counts }]));
@@ -20,6 +22,22 @@ describe('tallyNode', () => {
     const recap: Recap = {};
     const row = tallyNode(recap, 'server1', 'failed', true);
     expect(row).toEqual({ ...emptyHostRecap(), ok: 1 });
+  });
+});
+
+describe('RecapCollector', () => {
+  const node = (taskId: string) => ({ nodeId: `${taskId}@h`, playIndex: 0, taskId, taskName: taskId, module: 'core.command', host: 'h' });
+  it("moves a rescued block's failures from failed to one rescued, and leaves uncounted nodes out, as Ansible's recap", () => {
+    const seen: RunEvent[] = [];
+    const collector = new RecapCollector({ emit: (event) => seen.push(event) });
+    collector.emit({ type: 'node-end', node: node('b1'), status: 'changed', durationMs: 0 });
+    collector.emit({ type: 'node-end', node: node('b2'), status: 'failed', durationMs: 0 });
+    collector.emit({ type: 'node-end', node: node('r0'), status: 'skipped', uncounted: true, durationMs: 0 });
+    collector.emit({ type: 'node-end', node: node('r1'), status: 'changed', durationMs: 0 });
+    collector.emit({ type: 'block-rescued', playIndex: 0, host: 'h', block: 'b', failedNodes: ['b2@h'] });
+    expect(collector.recap).toEqual(recapOf({ h: { changed: 2, rescued: 1 } }));
+    expect(exitCodeFor(collector.recap)).toBe(0);
+    expect(seen).toHaveLength(5);
   });
 });
 

@@ -1,0 +1,62 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_INVENTORY, ansiblePlaybook } from './helpers/ansible.ts';
+import { playgraph } from './helpers/playgraph.ts';
+
+// Ansible's semantics with ansible-playbook itself as the oracle: playbooks written for Ansible
+// (no ids, no needs), run by both on the local connection, each task appending its name to a log;
+// the order things ran in, and the recap, must agree.
+
+let dir: string;
+let inventory: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'pg-parity-'));
+  inventory = path.join(dir, 'hosts.yaml');
+  await writeFile(inventory, LOCAL_INVENTORY);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Runs the playbook with both tools, each logging to its own file; returns both runs and logs. */
+async function runBoth(playbook: string) {
+  const ansibleLog = path.join(dir, `${path.basename(playbook)}.ansible.log`);
+  const ansible = await ansiblePlaybook(['-i', inventory, playbook, '-e', `log=${ansibleLog}`]);
+  const log = path.join(dir, `${path.basename(playbook)}.playgraph.log`);
+  const ours = await playgraph(['run', playbook, '-i', inventory, '-e', `log=${log}`, '--output', 'json']);
+  const lines = async (file: string) => (await readFile(file, 'utf8')).split('\n');
+  return { ansible, ours, expected: await lines(ansibleLog), actual: await lines(log) };
+}
+
+describe('handlers flush where ansible-playbook flushes them', () => {
+  it('runs tasks and handlers in the order Ansible does, each handler once per flush', async () => {
+    const { ansible, ours, expected, actual } = await runBoth('test/fixtures/e2e/handlers/handlers.yaml');
+    expect(ansible.code, ansible.stdout).toBe(0);
+    expect(ours.code, ours.stdout + ours.stderr).toBe(0);
+    expect(actual).toEqual(expected);
+    // What the oracle says, so a change in Ansible's behaviour is seen here rather than hidden:
+    expect(expected.filter(Boolean)).toEqual([
+      'pre', 'second', 'one', 'two', 'first', 'second', 'listener-a', 'listener-b', 'three', 'unchanged', 'first', 'post', 'second',
+    ]);
+  });
+});
+
+describe('blocks run as ansible-playbook runs them', () => {
+  it('rescues, runs always, skips and stops where Ansible does, with the same recap', async () => {
+    const { ansible, ours, expected, actual } = await runBoth('test/fixtures/e2e/blocks/blocks.yaml');
+    expect(actual).toEqual(expected);
+    expect(expected.filter(Boolean)).toEqual([
+      'b1', 'b2', 'r1', 'a1', 'ok inherited', 'inner', 'inner-rescue', 'always-2', 'after', 'last', 'cleanup',
+    ]);
+    expect(ansible.code).toBe(2);
+    expect(ours.code, ours.stderr).toBe(2);
+    const end = ours.events.find((event) => event.type === 'run-end');
+    if (end?.type !== 'run-end') throw new Error(ours.stdout + ours.stderr);
+    const row = end.recap.localhost;
+    const theirs = ansible.recap.localhost;
+    const shown = `${JSON.stringify(row)} vs Ansible ${JSON.stringify(theirs)}`;
+    // Ansible's ok counts changed tasks too; playgraph's ok is the unchanged ones.
+    expect(row.ok + row.changed, `ok: ${shown}`).toBe(theirs.ok);
+    for (const column of ['changed', 'failed', 'skipped', 'rescued'] as const) expect(row[column], `${column}: ${shown}`).toBe(theirs[column]);
+  });
+});
