@@ -86,7 +86,8 @@ export function formatEvent(event: RunEvent, options: LineOptions): string[] {
       }
       return options.verbose ? [`[${event.node.host}] ${describeNode(event.node)}: ${continued(event.message)}`] : [];
     case 'node-end':
-      return formatNodeEnd(event, options);
+      // What Ansible neither shows nor counts (a handler not notified, a rescue not needed).
+      return event.uncounted && !options.verbose ? [] : formatNodeEnd(event, options);
     case 'block-rescued': {
       const failed = event.failedNodes.length > 0 ? ` — rescued ${event.failedNodes.join(', ')}` : '';
       return [`[${event.host}] ${style.status('rescued', 'rescued:')} block ${event.block}${failed}`];

@@ -83,6 +83,7 @@ export class TtyReporter implements Reporter {
         }
         return this.refresh();
       }
+      case 'block-rescued':
       case 'rollback-start':
       case 'rollback-node':
         this.notable.push(event);

@@ -42,6 +42,12 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
     const ref = eventNodeRef(graph, node);
     const started = Date.now();
     const after = run.checkMode ? ledger.plannedUpstream(node.id, dependencies.map((dep) => dep.id)) : [];
+    if (node.section === 'handlers' && !ledger.handlerNotified(node.notifiedBy)) {
+      // Ansible neither shows nor counts a handler nobody notified.
+      const message = 'handler not notified';
+      run.sink.emit({ type: 'node-end', node: ref, status: 'skipped', message, uncounted: true, durationMs: 0 });
+      return { status: 'skipped', message, uncounted: true };
+    }
     run.sink.emit({ type: 'node-start', node: ref });
 
     const finish = (status: NodeStatus, extra: { message?: string; files?: FileChange[]; planned?: boolean; ignoredError?: boolean; after?: string[] } = {}): NodeOutcome => {
@@ -60,9 +66,6 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       if (task.register) ledger.register(node.host, task.register, result);
     };
 
-    if (node.section === 'handlers' && !ledger.handlerNotified(node.notifiedBy)) {
-      return finish('skipped', { message: 'handler not notified' });
-    }
 
     let hostVars: HostVars | undefined;
     let targetHost = node.host;
