@@ -1,9 +1,9 @@
-// File operations done with shell commands, for when they must run as another user through sudo
+// File operations done with shell commands, for when they must run as another user through sudo or su
 // (SFTP and Node's fs act as the login user only). Contents travel base64-encoded on stdout and
 // raw on stdin, so binary files survive; writes go to a temp file in the same directory and are
 // renamed over the target, so readers never see half a file.
 import { CommandError } from '../errors.ts';
-import type { Command, ExecOptions, ExecResult, FileStat } from './connection.ts';
+import type { BecomeOptions, Command, ExecOptions, ExecResult, FileStat } from './connection.ts';
 import { fileStatFromMode } from './file-stat.ts';
 
 type Exec = (command: Command, options?: ExecOptions) => Promise<ExecResult>;
@@ -34,28 +34,29 @@ export class CommandFiles {
     private readonly exec: Exec,
   ) {}
 
-  async readFile(path: string): Promise<Buffer | null> {
-    const result = await this.run(READ_SCRIPT, [path]);
+  async readFile(path: string, as: BecomeOptions): Promise<Buffer | null> {
+    const result = await this.run(as, READ_SCRIPT, [path]);
     if (result.code === MISSING) return null;
     this.assertOk(result);
     return Buffer.from(result.stdout.replace(/\s+/g, ''), 'base64');
   }
 
-  async stat(path: string): Promise<FileStat | null> {
-    const result = await this.run(STAT_SCRIPT, [path]);
+  async stat(path: string, as: BecomeOptions): Promise<FileStat | null> {
+    const result = await this.run(as, STAT_SCRIPT, [path]);
     if (result.code === MISSING) return null;
     this.assertOk(result);
     const [modeHex, uid, gid, size] = result.stdout.trim().split(/\s+/);
     return { ...fileStatFromMode(parseInt(modeHex, 16)), uid: Number(uid), gid: Number(gid), size: Number(size) };
   }
 
-  async writeFile(path: string, data: string | Buffer, mode: number | undefined): Promise<void> {
+  async writeFile(path: string, data: string | Buffer, mode: number | undefined, as: BecomeOptions): Promise<void> {
     const modeArg = mode === undefined ? '' : (mode & 0o7777).toString(8);
-    this.assertOk(await this.run(WRITE_SCRIPT, [path, modeArg], Buffer.isBuffer(data) ? data : Buffer.from(data)));
+    this.assertOk(await this.run(as, WRITE_SCRIPT, [path, modeArg], Buffer.isBuffer(data) ? data : Buffer.from(data)));
   }
 
-  private run(script: string, args: string[], stdin?: Buffer): Promise<ExecResult> {
-    return this.exec(['sh', '-c', script, 'sh', ...args], { become: true, stdin });
+  /** As the user the caller's options become (their becomeUser and becomeMethod). */
+  private run(as: BecomeOptions, script: string, args: string[], stdin?: Buffer): Promise<ExecResult> {
+    return this.exec(['sh', '-c', script, 'sh', ...args], { become: true, becomeUser: as.becomeUser, becomeMethod: as.becomeMethod, stdin });
   }
 
   private assertOk(result: ExecResult): void {

@@ -1,9 +1,23 @@
 import type { Duplex } from 'node:stream';
 
+/** How `become` switches user: sudo (non-interactive, `sudo -n`) or su (as root only: su asks others for a password). */
+export type BecomeMethod = 'sudo' | 'su';
+
+/**
+ * Whom a command or file operation runs as. `become` alone means root through sudo; a task's
+ * become_user and become_method (or the host's ansible_become_user / ansible_become_method)
+ * choose another user or su. A no-op when the connection is already that user.
+ */
+export interface BecomeOptions {
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: BecomeMethod;
+}
+
 /** A command to run: an argument vector (quoted for you), or a shell script run by `sh -c`. */
 export type Command = readonly string[] | { shell: string };
 
-export interface ExecOptions {
+export interface ExecOptions extends BecomeOptions {
   /** Bytes written to the command's stdin, then closed. */
   stdin?: string | Buffer;
   /**
@@ -13,8 +27,6 @@ export interface ExecOptions {
    */
   env?: Record<string, string>;
   cwd?: string;
-  /** Run as root through sudo (non-interactive). No-op when the connection is already root. */
-  become?: boolean;
   signal?: AbortSignal;
   /** Called with output as it arrives, for progress reporting. */
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
@@ -37,9 +49,8 @@ export interface FileStat {
   size: number;
 }
 
-export interface WriteOptions {
+export interface WriteOptions extends BecomeOptions {
   mode?: number;
-  become?: boolean;
 }
 
 /**
@@ -53,13 +64,13 @@ export interface Connection {
   connect(): Promise<void>;
   exec(command: Command, options?: ExecOptions): Promise<ExecResult>;
   /** File contents, or null when the file does not exist. */
-  readFile(path: string, options?: { become?: boolean }): Promise<Buffer | null>;
+  readFile(path: string, options?: BecomeOptions): Promise<Buffer | null>;
   /** Writes atomically (temp file then rename) with the given mode. */
   writeFile(path: string, data: string | Buffer, options?: WriteOptions): Promise<void>;
   /** Copies a file from the controller to the host (SFTP for ssh). */
   putFile(localPath: string, remotePath: string, options?: WriteOptions): Promise<void>;
   /** null when the path does not exist (lstat semantics). */
-  stat(path: string, options?: { become?: boolean }): Promise<FileStat | null>;
+  stat(path: string, options?: BecomeOptions): Promise<FileStat | null>;
   /** A stream to host:port as seen from the remote host (ssh forwardOut; a plain socket locally). */
   forwardOut(host: string, port: number): Promise<Duplex>;
   close(): Promise<void>;

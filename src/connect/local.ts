@@ -4,13 +4,14 @@
 import { spawn } from 'node:child_process';
 import { chmod, lstat, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import { userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { AbortedError, ConnectError } from '../errors.ts';
 import type { ConnectionSpec } from '../inventory/types.ts';
 import { writeAtomically, type FileOps } from './atomic-write.ts';
 import { CommandFiles } from './command-files.ts';
-import type { Command, Connection, ExecOptions, ExecResult, FileStat, WriteOptions } from './connection.ts';
+import type { BecomeMethod, BecomeOptions, Command, Connection, ExecOptions, ExecResult, FileStat, WriteOptions } from './connection.ts';
 import { fileStatFromMode } from './file-stat.ts';
 import { planCommand } from './remote-command.ts';
 
@@ -33,7 +34,7 @@ export class LocalConnection implements Connection {
 
   constructor(
     readonly hostName: string,
-    private readonly spec: Pick<ConnectionSpec, 'become' | 'becomeUser'> = { become: false },
+    private readonly spec: Pick<ConnectionSpec, 'become' | 'becomeUser' | 'becomeMethod'> = { become: false },
   ) {
     this.sudoFiles = new CommandFiles(hostName, (command, options) => this.exec(command, options));
   }
@@ -42,21 +43,21 @@ export class LocalConnection implements Connection {
 
   async close(): Promise<void> {}
 
-  /** sudo only when it changes something: becoming root while already root is a no-op. */
-  private sudoFor(become: boolean | undefined): { user?: string } | undefined {
-    if (!(become ?? this.spec.become)) return undefined;
-    const user = this.spec.becomeUser;
-    const isRoot = process.getuid?.() === 0;
-    if ((user === undefined || user === 'root') && isRoot) return undefined;
-    return { user };
+  /** become only when it changes something: becoming the user this process runs as is a no-op. */
+  private becomeFor(options: BecomeOptions): { user?: string; method: BecomeMethod } | undefined {
+    if (!(options.become ?? this.spec.become)) return undefined;
+    const user = options.becomeUser ?? this.spec.becomeUser;
+    const current = process.getuid?.() === 0 ? 'root' : userInfo().username;
+    if ((user ?? 'root') === current) return undefined;
+    return { user, method: options.becomeMethod ?? this.spec.becomeMethod ?? 'sudo' };
   }
 
   exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
-    const sudo = this.sudoFor(options.become);
-    const plan = planCommand(command, { env: options.env, cwd: options.cwd, sudo, envOnStdin: false });
+    const sudo = this.becomeFor(options);
+    const plan = planCommand(command, { env: options.env, cwd: options.cwd, become: sudo, envOnStdin: false });
     if (options.signal?.aborted) return Promise.reject(new AbortedError(`${this.hostName}: aborted before start: ${plan.display}`));
-    // Without sudo the env goes straight into the child's environment (never onto an argv);
-    // with sudo, which resets the environment, the plan carries it on stdin instead.
+    // Without become the env goes straight into the child's environment (never onto an argv);
+    // with sudo or su, which reset the environment, the plan carries it on stdin instead.
     const env = sudo || !options.env ? process.env : { ...process.env, ...options.env };
 
     return new Promise((resolve, reject) => {
@@ -105,8 +106,8 @@ export class LocalConnection implements Connection {
     });
   }
 
-  async readFile(path: string, options: { become?: boolean } = {}): Promise<Buffer | null> {
-    if (this.sudoFor(options.become)) return this.sudoFiles.readFile(path);
+  async readFile(path: string, options: BecomeOptions = {}): Promise<Buffer | null> {
+    if (this.becomeFor(options)) return this.sudoFiles.readFile(path, options);
     try {
       return await readFile(path);
     } catch (error) {
@@ -116,7 +117,7 @@ export class LocalConnection implements Connection {
   }
 
   async writeFile(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
-    if (this.sudoFor(options.become)) return this.sudoFiles.writeFile(path, data, options.mode);
+    if (this.becomeFor(options)) return this.sudoFiles.writeFile(path, data, options.mode, options);
     await writeAtomically(fsOps, path, Buffer.isBuffer(data) ? data : Buffer.from(data), options.mode);
   }
 
@@ -124,8 +125,8 @@ export class LocalConnection implements Connection {
     await this.writeFile(remotePath, await readFile(localPath), options);
   }
 
-  async stat(path: string, options: { become?: boolean } = {}): Promise<FileStat | null> {
-    if (this.sudoFor(options.become)) return this.sudoFiles.stat(path);
+  async stat(path: string, options: BecomeOptions = {}): Promise<FileStat | null> {
+    if (this.becomeFor(options)) return this.sudoFiles.stat(path, options);
     try {
       const s = await lstat(path);
       return { ...fileStatFromMode(s.mode), uid: s.uid, gid: s.gid, size: s.size };

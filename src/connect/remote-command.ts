@@ -1,8 +1,8 @@
 // Turns a Command plus exec options into the argument vector actually run, for both connections:
-// the env wrapper (values travel on stdin, never on a command line), cwd, and sudo for become.
+// the env wrapper (values travel on stdin, never on a command line), cwd, and sudo or su for become.
 // The result is an argv; ssh quotes it with quote.ts, the local connection spawns it directly.
 import { InputError } from '../errors.ts';
-import type { Command } from './connection.ts';
+import type { BecomeMethod, Command } from './connection.ts';
 import { quoteArg, quoteCommand } from './quote.ts';
 
 export interface CommandPlan {
@@ -16,11 +16,11 @@ export interface CommandPlan {
 export interface PlanOptions {
   env?: Record<string, string>;
   cwd?: string;
-  /** Run through `sudo -n` (as `user`, root when absent). */
-  sudo?: { user?: string };
+  /** Run as `user` (root when absent) through `sudo -n` or `su` (method, sudo when absent). */
+  become?: { user?: string; method?: BecomeMethod };
   /**
    * Deliver env through the stdin wrapper. The local connection passes env to spawn directly when
-   * no sudo is involved; ssh always uses the wrapper.
+   * no become is involved; ssh always uses the wrapper.
    */
   envOnStdin: boolean;
 }
@@ -49,7 +49,7 @@ export function planCommand(command: Command, options: PlanOptions): CommandPlan
   if (base.length === 0) throw new InputError('empty command');
   const display = isArgv ? quoteCommand(base) : (command as { shell: string }).shell;
   const env = options.env && Object.keys(options.env).length > 0 ? options.env : undefined;
-  const wrapEnv = env !== undefined && (options.envOnStdin || options.sudo !== undefined);
+  const wrapEnv = env !== undefined && (options.envOnStdin || options.become !== undefined);
 
   let argv = base;
   if (wrapEnv || options.cwd !== undefined) {
@@ -59,8 +59,11 @@ export function planCommand(command: Command, options: PlanOptions): CommandPlan
     steps.push(`exec ${quoteCommand(base)}`);
     argv = ['sh', '-c', steps.join(' ')];
   }
-  if (options.sudo) {
-    const user = options.sudo.user && options.sudo.user !== 'root' ? ['-u', options.sudo.user] : [];
+  if (options.become?.method === 'su') {
+    // As Ansible's su plugin: `su USER -c 'LINE'`, the line run by the user's login shell.
+    argv = ['su', options.become.user ?? 'root', '-c', quoteCommand(argv)];
+  } else if (options.become) {
+    const user = options.become.user && options.become.user !== 'root' ? ['-u', options.become.user] : [];
     argv = ['sudo', '-n', ...user, '--', ...argv];
   }
   return { argv, display, stdinPrelude: wrapEnv && env ? envPrelude(env) : null };

@@ -9,7 +9,7 @@ import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { AbortedError, ConnectError } from '../errors.ts';
 import type { ConnectionSpec } from '../inventory/types.ts';
 import { CommandFiles } from './command-files.ts';
-import type { Command, Connection, ExecOptions, ExecResult, FileStat, WriteOptions } from './connection.ts';
+import type { BecomeMethod, BecomeOptions, Command, Connection, ExecOptions, ExecResult, FileStat, WriteOptions } from './connection.ts';
 import { quoteCommand } from './quote.ts';
 import { EXEC_ID_VAR, KILL_TAGGED_SCRIPT, planCommand, type CommandPlan } from './remote-command.ts';
 import { Semaphore } from './semaphore.ts';
@@ -100,31 +100,31 @@ export class SshConnection implements Connection {
     }
   }
 
-  /** sudo only when it changes something: becoming root when logged in as root is a no-op. */
-  private sudoFor(become: boolean | undefined): { user?: string } | undefined {
-    if (!(become ?? this.spec.become)) return undefined;
-    const target = this.spec.becomeUser ?? 'root';
-    return target === this.username ? undefined : { user: target };
+  /** become only when it changes something: becoming the login user (root as root) is a no-op. */
+  private becomeFor(options: BecomeOptions): { user?: string; method: BecomeMethod } | undefined {
+    if (!(options.become ?? this.spec.become)) return undefined;
+    const target = options.becomeUser ?? this.spec.becomeUser ?? 'root';
+    return target === this.username ? undefined : { user: target, method: options.becomeMethod ?? this.spec.becomeMethod ?? 'sudo' };
   }
 
   async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
     const execId = randomBytes(8).toString('hex');
     const env = { ...options.env, [EXEC_ID_VAR]: execId };
-    const plan = planCommand(command, { env, cwd: options.cwd, sudo: this.sudoFor(options.become), envOnStdin: true });
+    const plan = planCommand(command, { env, cwd: options.cwd, become: this.becomeFor(options), envOnStdin: true });
     const line = quoteCommand(plan.argv);
     const release = await this.channels.acquire();
     try {
       if (options.signal?.aborted) throw new AbortedError(`${this.hostName}: aborted before start: ${plan.display}`);
       const channel = await this.openSession<ClientChannel>((client, done) => client.exec(line, done), options.signal);
-      return await this.runOnChannel(channel, plan, options, () => this.killTagged(execId, options.become));
+      return await this.runOnChannel(channel, plan, options, () => this.killTagged(execId, options));
     } finally {
       release();
     }
   }
 
   /** Stops every process an aborted exec left behind; bounded, so an abort always returns. */
-  private async killTagged(execId: string, become: boolean | undefined): Promise<void> {
-    const kill = this.exec(['sh', '-c', KILL_TAGGED_SCRIPT, 'sh', execId], { become }).catch(() => undefined);
+  private async killTagged(execId: string, as: BecomeOptions): Promise<void> {
+    const kill = this.exec(['sh', '-c', KILL_TAGGED_SCRIPT, 'sh', execId], { become: as.become, becomeUser: as.becomeUser, becomeMethod: as.becomeMethod }).catch(() => undefined);
     await Promise.race([kill, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
   }
 
@@ -208,14 +208,14 @@ export class SshConnection implements Connection {
     return opening;
   }
 
-  async readFile(path: string, options: { become?: boolean } = {}): Promise<Buffer | null> {
-    if (this.sudoFor(options.become)) return this.sudoFiles.readFile(path);
+  async readFile(path: string, options: BecomeOptions = {}): Promise<Buffer | null> {
+    if (this.becomeFor(options)) return this.sudoFiles.readFile(path, options);
     return (await this.getSftp()).readFile(path);
   }
 
   async writeFile(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
     const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
-    if (this.sudoFor(options.become)) return this.sudoFiles.writeFile(path, bytes, options.mode);
+    if (this.becomeFor(options)) return this.sudoFiles.writeFile(path, bytes, options.mode, options);
     return (await this.getSftp()).writeFile(path, bytes, options.mode);
   }
 
@@ -223,8 +223,8 @@ export class SshConnection implements Connection {
     await this.writeFile(remotePath, await readFile(localPath), options);
   }
 
-  async stat(path: string, options: { become?: boolean } = {}): Promise<FileStat | null> {
-    if (this.sudoFor(options.become)) return this.sudoFiles.stat(path);
+  async stat(path: string, options: BecomeOptions = {}): Promise<FileStat | null> {
+    if (this.becomeFor(options)) return this.sudoFiles.stat(path, options);
     return (await this.getSftp()).stat(path);
   }
 

@@ -22,7 +22,11 @@ const LOCAL_CONNECTIONS = new Set(['local', 'ansible.builtin.local']);
 export const CONNECTION_VARIABLES = [
   'ansible_connection', 'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user',
   'ansible_ssh_user', 'ansible_private_key_file', 'ansible_ssh_private_key_file', 'ansible_become', 'ansible_become_user',
+  'ansible_become_method',
 ] as const;
+
+/** The become methods the connections can run (src/connect/remote-command.ts). */
+const BECOME_METHODS = ['sudo', 'su'] as const;
 
 /** `host.vars` are the host's variables as a task sees them (see src/run/host-connections.ts). */
 export function connectionSpecFor(host: Pick<InventoryHost, 'name' | 'vars'>): ConnectionSpec {
@@ -62,7 +66,15 @@ export function connectionSpecFor(host: Pick<InventoryHost, 'name' | 'vars'>): C
   if (key !== undefined) spec.privateKeyFile = expandHome(key);
   const becomeUser = text('ansible_become_user', pick('ansible_become_user'));
   if (becomeUser !== undefined) spec.becomeUser = becomeUser;
+  const becomeMethod = text('ansible_become_method', pick('ansible_become_method'));
+  if (becomeMethod !== undefined) spec.becomeMethod = becomeMethodOf(host.name, becomeMethod);
   return spec;
+}
+
+/** A become method the connections can run, or bad input naming the host. */
+export function becomeMethodOf(hostName: string, method: string): 'sudo' | 'su' {
+  if ((BECOME_METHODS as readonly string[]).includes(method)) return method as 'sudo' | 'su';
+  throw new InputError(`host ${hostName}: become method '${method}' is not supported (${BECOME_METHODS.join(', ')} are)`);
 }
 
 /** Ansible's boolean() (module_utils/parsing/convert_bool.py), strict: anything else is an error. */

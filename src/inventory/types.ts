@@ -44,4 +44,6 @@ export interface ConnectionSpec {
   privateKeyFile?: string;
   become: boolean;
   becomeUser?: string;
+  /** ansible_become_method: sudo (the default) or su. */
+  becomeMethod?: 'sudo' | 'su';
 }

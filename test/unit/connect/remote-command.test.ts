@@ -33,11 +33,21 @@ describe('planCommand', () => {
   });
 
   it('wraps in sudo -n, naming a user other than root, and carries env through sudo on stdin', () => {
-    expect(planCommand(['id'], { sudo: {}, envOnStdin: true }).argv).toEqual(['sudo', '-n', '--', 'id']);
-    expect(planCommand(['id'], { sudo: { user: 'redis' }, envOnStdin: true }).argv).toEqual(['sudo', '-n', '-u', 'redis', '--', 'id']);
-    const plan = planCommand(['id'], { sudo: {}, env: { A: '1' }, envOnStdin: false });
+    expect(planCommand(['id'], { become: {}, envOnStdin: true }).argv).toEqual(['sudo', '-n', '--', 'id']);
+    expect(planCommand(['id'], { become: { user: 'redis' }, envOnStdin: true }).argv).toEqual(['sudo', '-n', '-u', 'redis', '--', 'id']);
+    const plan = planCommand(['id'], { become: {}, env: { A: '1' }, envOnStdin: false });
     expect(plan.argv).toEqual(['sudo', '-n', '--', 'sh', '-c', `${ENV_READER}; exec id`]);
     expect(plan.stdinPrelude?.toString()).toBe('A=1\n\n');
+  });
+
+  it('becomes with su as Ansible\'s su plugin does: su USER -c LINE, a line the user\'s shell runs as the argv', () => {
+    expect(planCommand(['id', '-un'], { become: { method: 'su' }, envOnStdin: true }).argv).toEqual(['su', 'root', '-c', 'id -un']);
+    const plan = planCommand({ shell: `printf '%s|' "$A" 'it''s' "$HOME"` }, { become: { user: 'postgres', method: 'su' }, env: { A: "a 'b'" }, envOnStdin: false });
+    const [su, user, flag, line] = plan.argv;
+    expect([su, user, flag]).toEqual(['su', 'postgres', '-c']);
+    // What su does with the line: the user's login shell runs it, env prelude first on stdin.
+    const ran = spawnSync('sh', ['-c', line!], { input: plan.stdinPrelude ?? undefined, env: { HOME: '/home/x', PATH: process.env.PATH }, encoding: 'utf8' });
+    expect(ran.stdout).toBe("a 'b'|its|/home/x|");
   });
 
   it('rejects an empty argv', () => {

@@ -26,6 +26,7 @@ describe('connectionSpecFor', () => {
     // A listed localhost is an ordinary host: ssh unless it says local (Ansible's implicit-localhost rule).
     ['listed localhost keeps ssh', 'localhost', {}, { kind: 'ssh', address: 'localhost', port: 22, become: false }],
     ['listed 127.0.0.1 keeps ssh', '127.0.0.1', {}, { kind: 'ssh', address: '127.0.0.1', port: 22, become: false }],
+    ['become method su', 'a', { ansible_become: true, ansible_become_method: 'su' }, { kind: 'ssh', address: 'a', port: 22, become: true, becomeMethod: 'su' }],
     ['old aliases', 'a', { ansible_ssh_host: '10.0.0.9', ansible_ssh_port: 2022, ansible_ssh_user: 'old' }, { kind: 'ssh', address: '10.0.0.9', port: 2022, user: 'old', become: false }],
   ])('%s', (_, name, vars, expected) => {
     expect(connectionSpecFor(host(name, vars))).toEqual(expected);
@@ -37,6 +38,7 @@ describe('connectionSpecFor', () => {
     [{ ansible_port: 70000 }, /host web1: ansible_port must be a port number/],
     [{ ansible_become: 'maybe' }, /host web1: ansible_become must be a boolean/],
     [{ ansible_host: ['a', 'b'] }, /host web1: ansible_host must be a string/],
+    [{ ansible_become_method: 'doas' }, /host web1: become method 'doas' is not supported \(sudo, su are\)/],
   ])('%j is an InputError naming the host', (vars, message) => {
     expect(() => connectionSpecFor(host('web1', vars))).toThrow(InputError);
     expect(() => connectionSpecFor(host('web1', vars))).toThrow(message);
