@@ -16,11 +16,16 @@ function addSelectionOptions(command: Command): Command {
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma separated, repeatable)', collectList, undefined)
     .option('--with-needs', 'also run the unselected needs of selected tasks')
     .option('-l, --limit <pattern>', 'further limit the hosts with an Ansible pattern')
-    .option('-M, --modules <dir>', 'extra directory of task modules (repeatable)', collect, []);
+    .option('-M, --modules <dir>', 'extra directory of task modules (repeatable)', collect, [])
+    .option('--roles-path <dirs>', "where roles are found after the playbook's roles/ (colon separated, repeatable; default ANSIBLE_ROLES_PATH or Ansible's)", collectPaths, undefined);
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function collectPaths(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(':').filter(Boolean)];
 }
 
 function collectList(value: string, previous: string[] | undefined): string[] {

@@ -9,6 +9,7 @@ export interface SelectionOptions {
   withNeeds?: boolean;
   limit?: string;
   modules: string[];
+  rolesPath?: string[];
 }
 
 /** Reads and checks everything the selection names; bad input raises before any host is contacted. */
@@ -22,6 +23,7 @@ export function prepareSelection(playbookFile: string, options: SelectionOptions
     withNeeds: options.withNeeds,
     limit: options.limit,
     modulesDirs: options.modules,
+    rolesPath: options.rolesPath,
     cwd: process.cwd(),
   });
 }

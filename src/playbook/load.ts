@@ -1,21 +1,35 @@
+import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError, type SourcePosition } from '../errors.ts';
 import type { Vars } from '../inventory/types.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import { readYamlFile, type YamlSource } from '../yaml/source.ts';
 import { parseBlock } from './block.ts';
+import { expandRole, roleEntry as roleEntryOf, type RoleLoading } from './roles.ts';
 import { parseTask, type ParsedTask } from './task.ts';
 import { resolveTaskReferences, type PlaySections } from './task-ids.ts';
 import { renderValue } from './template.ts';
 import type { BlockSpec, Play, Playbook } from './types.ts';
 import {
-  booleanValue, isMapping, mapEntries, mappingValue, sequenceItems, stringList, stringValue, type MapEntry,
+  booleanValue, isMapping, mapEntries, mappingValue, sequenceItems, stringList, stringValue, valueOf, type MapEntry,
 } from './yaml-map.ts';
 
 // Playbook files -> Play[]: import_playbook and import_tasks are spliced in at load time (they
 // are static in Ansible too), vars_files are read, and every task is checked before anything runs.
 
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts'];
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts'];
+
+export interface LoadOptions {
+  /** Where roles are looked for after the playbook's roles/ (--roles-path, ANSIBLE_ROLES_PATH). */
+  rolesPath?: string[];
+}
+
+/** Ansible's default roles_path, or ANSIBLE_ROLES_PATH when set. */
+function defaultRolesPath(): string[] {
+  const fromEnv = process.env.ANSIBLE_ROLES_PATH;
+  if (fromEnv) return fromEnv.split(':').filter(Boolean).map((dir) => dir.replace(/^~(?=\/|$)/, homedir()));
+  return [join(homedir(), '.ansible/roles'), '/usr/share/ansible/roles', '/etc/ansible/roles'];
+}
 
 /** Where `- meta: flush_handlers` stood in a task list: the handlers notified so far run there. */
 const FLUSH_HANDLERS = Symbol('flush_handlers');
@@ -81,27 +95,61 @@ interface ImportOptions {
 }
 
 /** A task list; `- import_tasks: file.yaml` items are replaced by that file's tasks. */
-async function parseTaskList(source: YamlSource, node: unknown, what: string, stack: ImportStack, blocks: BlockSpec[]): Promise<TaskListItem[]> {
+/** What a task list is parsed within: the files being imported, the play's blocks and roles. */
+interface ListContext {
+  stack: ImportStack;
+  blocks: BlockSpec[];
+  /** Absent in handlers and rollback, where roles are not expanded. */
+  roles?: RoleLoading;
+}
+
+const ROLE_TASK_KEYS = ['import_role', 'include_role', 'ansible.builtin.import_role', 'ansible.builtin.include_role'];
+
+async function parseTaskList(source: YamlSource, node: unknown, what: string, ctx: ListContext): Promise<TaskListItem[]> {
   const parsed: TaskListItem[] = [];
   for (const item of sequenceItems(source, node, what)) {
     const position = source.positionOf(item);
     const entries = isMapping(source, item) ? mapEntries(source, item, 'a task') : [];
     const importEntry = entries.find((e) => e.key === 'import_tasks');
+    const roleEntry = entries.find((e) => ROLE_TASK_KEYS.includes(e.key));
     const meta = metaItem(entries);
     if (meta) parsed.push(meta);
-    else if (importEntry) parsed.push(...(await importTasks(source, importEntry, entries, stack, blocks)));
+    else if (importEntry) parsed.push(...(await importTasks(source, importEntry, entries, ctx)));
+    else if (roleEntry) parsed.push(...((await roleTask(roleEntry, entries, ctx)) as TaskListItem[]));
     else if (entries.some((e) => e.key === 'block')) {
-      const parseList = (inner: unknown, part: string) => parseTaskList(source, inner, part, stack, blocks);
-      parsed.push(...((await parseBlock(source, entries, position, { blocks, parseList })) as TaskListItem[]));
+      const parseList = (inner: unknown, part: string) => parseTaskList(source, inner, part, ctx);
+      parsed.push(...((await parseBlock(source, entries, position, { blocks: ctx.blocks, parseList })) as TaskListItem[]));
     } else parsed.push(parseTask(source, item, position));
   }
   return parsed;
 }
 
+/** `- import_role: {name: x}` (include_role is read the same way, statically): the role's tasks. */
+async function roleTask(roleKey: MapEntry, entries: MapEntry[], ctx: ListContext): Promise<(ParsedTask | symbol)[]> {
+  if (!ctx.roles) throw new InputError(`${roleKey.key} is not supported here (only in pre_tasks, tasks and post_tasks)`, roleKey.keyPosition);
+  const keywords: Record<string, unknown> = {};
+  for (const entry of entries) {
+    if (entry === roleKey || entry.key === 'name') continue;
+    if (!['when', 'tags', 'vars', 'become', 'delegate_to', 'ignore_errors'].includes(entry.key)) {
+      throw new InputError(`${roleKey.key}: '${entry.key}' is not supported here (when, tags, vars, become, delegate_to and ignore_errors are)`, entry.keyPosition);
+    }
+    keywords[entry.key] = entry.value;
+  }
+  const { vars, ...others } = keywords;
+  const entry = roleEntryOf(roleKey.value, roleKey.position, { fromTask: true });
+  entry.keywords = { ...others, ...entry.keywords };
+  const items = await expandRole(entry, ctx.roles);
+  // The import task's vars are its tasks' inherited vars (as a block's), not the role's vars.
+  if (vars && typeof vars === 'object') {
+    for (const item of items) if (typeof item !== 'symbol') item.spec.vars = { ...(vars as Vars), ...item.spec.vars };
+  }
+  return items;
+}
+
 /** A list where flush points and blocks mean nothing (handlers, rollback): one there is refused. */
 async function parsePlainTaskList(source: YamlSource, node: unknown, what: string, stack: ImportStack): Promise<ParsedTask[]> {
   const blocks: BlockSpec[] = [];
-  const items = await parseTaskList(source, node, what, stack, blocks);
+  const items = await parseTaskList(source, node, what, { stack, blocks });
   if (items.includes(FLUSH_HANDLERS)) throw new InputError(`meta: flush_handlers belongs in pre_tasks, tasks or post_tasks, not in ${what}`, source.positionOf(node));
   if (blocks.length > 0) throw new InputError(`block is not supported in ${what} (only in pre_tasks, tasks and post_tasks)`, blocks[0].position);
   return items as ParsedTask[];
@@ -127,7 +175,8 @@ function groupByFlush(sections: TaskListItem[][]): ParsedTask[] {
   return tasks;
 }
 
-async function importTasks(source: YamlSource, importEntry: MapEntry, entries: MapEntry[], stack: ImportStack, blocks: BlockSpec[]): Promise<TaskListItem[]> {
+async function importTasks(source: YamlSource, importEntry: MapEntry, entries: MapEntry[], ctx: ListContext): Promise<TaskListItem[]> {
+  const { stack } = ctx;
   const options: ImportOptions = { tags: [], when: [], vars: {} };
   for (const entry of entries) {
     if (entry.key === 'tags') options.tags = stringList(entry).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
@@ -140,7 +189,7 @@ async function importTasks(source: YamlSource, importEntry: MapEntry, entries: M
   const file = join(dirname(source.file), stringValue(importEntry));
   if (stack.includes(resolve(file))) throw cycleError('import_tasks', file, stack, importEntry.position);
   const imported = await readReferenced(file, 'import_tasks', importEntry.position);
-  const tasks = await parseTaskList(imported, imported.document.contents, `tasks file ${file}`, [...stack, resolve(file)], blocks);
+  const tasks = await parseTaskList(imported, imported.document.contents, `tasks file ${file}`, { ...ctx, stack: [...stack, resolve(file)] });
   // The import's own tags/when/vars apply to every task it brings in, as in Ansible.
   for (const item of tasks) {
     if (item === FLUSH_HANDLERS) continue;
@@ -158,7 +207,26 @@ function hostsValue(entry: MapEntry): string {
   return patterns.join(':');
 }
 
-async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack): Promise<Play> {
+/** The handlers the play's roles brought, which must be plain tasks (no blocks, no flush points). */
+function roleHandlers(roles: RoleLoading): ParsedTask[] {
+  const handlers = roles.handlers.filter((item): item is ParsedTask => typeof item !== 'symbol');
+  const inBlock = handlers.find((h) => h.spec.blocks?.length);
+  if (inBlock || handlers.length !== roles.handlers.length) {
+    throw new InputError('a role\'s handlers may not hold blocks or meta: flush_handlers', inBlock?.spec.position ?? { file: roles.playbookDir });
+  }
+  return handlers;
+}
+
+/** `roles:` entries expanded into their tasks (dependencies first), run between pre_tasks and tasks. */
+async function playRoles(source: YamlSource, entry: MapEntry | undefined, roles: RoleLoading): Promise<TaskListItem[]> {
+  const items: TaskListItem[] = [];
+  for (const item of sequenceItems(source, entry?.valueNode ?? null, "'roles'")) {
+    items.push(...((await expandRole(roleEntryOf(valueOf(source, item), source.positionOf(item)), roles)) as TaskListItem[]));
+  }
+  return items;
+}
+
+async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack, options: Required<LoadOptions>): Promise<Play> {
   const position = source.positionOf(node);
   const entries = mapEntries(source, node, 'a play');
   const byKey = new Map<string, MapEntry>();
@@ -176,11 +244,22 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack):
   }
   const baseDir = resolve(dirname(source.file));
   const blocks: BlockSpec[] = [];
-  const list = (key: string) => parseTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, stack, blocks);
+  const roles: RoleLoading = {
+    playbookDir: baseDir,
+    rolesPath: options.rolesPath,
+    parseFile: (file, what) => parseTaskList(file, file.document.contents, what, { stack, blocks, roles }),
+    seen: new Set(),
+    handlers: [],
+    defaults: {},
+    vars: {},
+  };
+  const list = (key: string) => parseTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, { stack, blocks, roles });
   const plainList = (key: string) => parsePlainTaskList(source, byKey.get(key)?.valueNode ?? null, `'${key}'`, stack);
   const sections: PlaySections = {
-    tasks: groupByFlush([await list('pre_tasks'), await list('tasks'), await list('post_tasks')]),
-    handlers: await plainList('handlers'),
+    // Roles and tasks are one section: one flush of handlers follows both, as in Ansible.
+    tasks: groupByFlush([await list('pre_tasks'), [...(await playRoles(source, byKey.get('roles'), roles)), ...(await list('tasks'))], await list('post_tasks')]),
+    // Role handlers come before the play's own, as Ansible lists them.
+    handlers: [...roleHandlers(roles), ...(await plainList('handlers'))],
     rollback: await plainList('rollback'),
   };
   resolveTaskReferences(sections);
@@ -192,6 +271,8 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack):
     handlers: sections.handlers.map((t) => t.spec),
     rollback: sections.rollback.map((t) => t.spec),
     ...(blocks.length > 0 ? { blocks } : {}),
+    ...(Object.keys(roles.defaults).length > 0 ? { roleDefaults: roles.defaults } : {}),
+    ...(Object.keys(roles.vars).length > 0 ? { roleVars: roles.vars } : {}),
     modules: byKey.get('modules') ? stringList(byKey.get('modules')!).map((dir) => resolve(baseDir, dir)) : [],
     position,
     baseDir,
@@ -200,12 +281,12 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack):
   return play;
 }
 
-async function loadPlays(source: YamlSource, stack: ImportStack): Promise<Play[]> {
+async function loadPlays(source: YamlSource, stack: ImportStack, options: Required<LoadOptions>): Promise<Play[]> {
   const file = source.file;
   const root = source.document.contents;
   const inner = [...stack, resolve(file)];
   // A single play may be written as a mapping instead of a one-item list.
-  if (isMapping(source, root)) return [await parsePlay(source, root, inner)];
+  if (isMapping(source, root)) return [await parsePlay(source, root, inner, options)];
   const items = sequenceItems(source, root, 'a playbook');
   if (items.length === 0) throw new InputError('playbook has no plays', { file });
   const plays: Play[] = [];
@@ -213,19 +294,20 @@ async function loadPlays(source: YamlSource, stack: ImportStack): Promise<Play[]
     const entries = isMapping(source, item) ? mapEntries(source, item, 'a play') : [];
     const importEntry = entries.find((e) => e.key === 'import_playbook');
     if (!importEntry) {
-      plays.push(await parsePlay(source, item, inner));
+      plays.push(await parsePlay(source, item, inner, options));
       continue;
     }
     const extra = entries.find((e) => e.key !== 'import_playbook' && e.key !== 'name');
     if (extra) throw new InputError(`import_playbook: '${extra.key}' is not supported here`, extra.keyPosition);
     const imported = join(dirname(file), stringValue(importEntry));
     if (inner.includes(resolve(imported))) throw cycleError('import_playbook', imported, inner, importEntry.position);
-    plays.push(...(await loadPlays(await readReferenced(imported, 'import_playbook', importEntry.position), inner)));
+    plays.push(...(await loadPlays(await readReferenced(imported, 'import_playbook', importEntry.position), inner, options)));
   }
   return plays;
 }
 
 /** Load a playbook file (a list of plays, or one play), with its imports, checked and ready to plan. */
-export async function loadPlaybook(file: string): Promise<Playbook> {
-  return { file, plays: await loadPlays(await readYamlFile(file), []) };
+export async function loadPlaybook(file: string, options: LoadOptions = {}): Promise<Playbook> {
+  const rolesPath = options.rolesPath ?? defaultRolesPath();
+  return { file, plays: await loadPlays(await readYamlFile(file), [], { rolesPath }) };
 }

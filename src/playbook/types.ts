@@ -34,6 +34,8 @@ export interface TaskSpec {
   flushGroup?: number;
   /** The blocks this task is inside, outermost first, and which part of each (see BlockSpec). */
   blocks?: BlockMembership[];
+  /** The role this task comes from (roles:, import_role, include_role, meta dependencies). */
+  role?: RoleRef;
   runOnce: boolean;
   delegateTo?: string;
   become?: boolean;
@@ -62,6 +64,10 @@ export interface Play {
   rollback: TaskSpec[];
   /** The play's blocks (block/rescue/always), outer ones before the blocks inside them. */
   blocks?: BlockSpec[];
+  /** Every role's defaults/main.yml, merged in play order: below the inventory, for every task. */
+  roleDefaults?: Vars;
+  /** Every role's vars/main.yml, merged in play order: above play vars, for every task. */
+  roleVars?: Vars;
   /** Extra directories to find task modules in, resolved against the playbook's directory. */
   modules: string[];
   become?: boolean;
@@ -94,6 +100,20 @@ export interface BlockSpec {
   block: BlockItem[];
   rescue: BlockItem[];
   always: BlockItem[];
+}
+
+/**
+ * A task's role and its variables at Ansible's precedence: defaults below the inventory, vars
+ * above the play's, params (the role entry's own keys) above registered results.
+ */
+export interface RoleRef {
+  name: string;
+  /** The role's directory; `chain` adds the roles that depend on it, for file lookups. */
+  path: string;
+  chain: string[];
+  defaults: Vars;
+  vars: Vars;
+  params: Vars;
 }
 
 export interface Playbook {

@@ -82,20 +82,33 @@ export async function parseExtraVars(args: string[], cwd: string): Promise<Vars>
 }
 
 export interface VarLayers {
+  roleDefaults?: Vars;
   inventory: Vars;
   play: Vars;
+  roleVars?: Vars;
   task?: Vars;
   registered: Vars;
+  roleParams?: Vars;
   extra: Vars;
 }
 
 /**
- * Ansible's precedence, lowest first: inventory (group and host vars already merged), play
- * vars/vars_files, task vars, registered results and set_fact, extra vars. Shallow, like
- * Ansible's default hash_behaviour=replace: a dict in a higher layer replaces, never merges.
+ * Ansible's precedence, lowest first: role defaults, inventory (group and host vars already
+ * merged), play vars/vars_files, role vars, task (and block) vars, registered results and
+ * set_fact, role params, extra vars. Shallow, like Ansible's default hash_behaviour=replace: a
+ * dict in a higher layer replaces, never merges.
  */
 export function mergeHostVars(layers: VarLayers): Vars {
-  return { ...layers.inventory, ...layers.play, ...(layers.task ?? {}), ...layers.registered, ...layers.extra };
+  return {
+    ...layers.roleDefaults,
+    ...layers.inventory,
+    ...layers.play,
+    ...layers.roleVars,
+    ...(layers.task ?? {}),
+    ...layers.registered,
+    ...layers.roleParams,
+    ...layers.extra,
+  };
 }
 
 /** Hosts of every group, `all` included, in inventory order (children's hosts count). */

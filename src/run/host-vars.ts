@@ -43,13 +43,18 @@ export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], ho
   const vars: Vars = {
     ...magicVars(run.inventory, host, playHosts),
     ...mergeHostVars({
+      // Every role's defaults and vars are the play's; a task's own role's win over the others'.
+      roleDefaults: { ...play.roleDefaults, ...task?.role?.defaults },
       // A host the inventory does not list (the implicit localhost, a delegate_to) has vars too.
       inventory: inventoryVarsFor(run.inventory, host),
       play: play.vars,
+      roleVars: { ...play.roleVars, ...task?.role?.vars },
       task: task?.vars ?? {},
       registered: run.registeredFor?.(host) ?? {},
+      roleParams: task?.role?.params,
       extra: run.extraVars,
     }),
+    ...(task?.role ? { role_name: task.role.name, role_path: task.role.path } : {}),
   };
   const unresolved = new Map<string, UndefinedVariableError>();
   let pending = Object.keys(vars).filter((name) => holdsTemplate(vars[name]));

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { buildPlayGraph } from '../graph/build.ts';
 import type { PlayGraph } from '../graph/types.ts';
@@ -27,6 +28,8 @@ export interface PrepareOptions {
   withNeeds?: boolean;
   limit?: string;
   modulesDirs?: string[];
+  /** Where roles are found after the playbook's roles/; absent: ANSIBLE_ROLES_PATH or Ansible's default. */
+  rolesPath?: string[];
   cwd: string;
 }
 
@@ -58,7 +61,7 @@ export interface PreparedRun {
 export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> {
   const [inventory, playbook, extraVars] = await Promise.all([
     loadInventory(options.inventorySources),
-    loadPlaybook(options.playbookFile),
+    loadPlaybook(options.playbookFile, { rolesPath: options.rolesPath?.map((dir) => resolve(options.cwd, dir)) }),
     parseExtraVars(options.extraVarArgs, options.cwd),
   ]);
   const masker = new SecretMasker();

@@ -7,9 +7,9 @@ import type { Play, TaskSpec } from '../playbook/types.ts';
  * directories of the task's role dependency chain, innermost role first, then the directory of
  * the file the task is written in (an imported tasks file's own directory); path_dwim_relative_stack
  * (ansible/parsing/dataloader.py) then always tries the loader's basedir, the play's directory,
- * last. `rolePaths` is where a role's task puts its role directories in front.
+ * last. A role's task has its role's directory, then those of the roles depending on it, in front.
  */
-export function taskSearchPath(play: Play, task: TaskSpec, rolePaths: readonly string[] = []): string[] {
+export function taskSearchPath(play: Play, task: TaskSpec, rolePaths: readonly string[] = task.role ? [task.role.path, ...task.role.chain] : []): string[] {
   const dirs: string[] = [];
   for (const dir of [...rolePaths, path.dirname(task.position.file), play.baseDir]) {
     const resolved = path.resolve(dir);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,5 +58,40 @@ describe('blocks run as ansible-playbook runs them', () => {
     // Ansible's ok counts changed tasks too; playgraph's ok is the unchanged ones.
     expect(row.ok + row.changed, `ok: ${shown}`).toBe(theirs.ok);
     for (const column of ['changed', 'failed', 'skipped', 'rescued'] as const) expect(row[column], `${column}: ${shown}`).toBe(theirs[column]);
+  });
+});
+
+/** Every file under `root`: its path, type, mode, owner and content, as a comparable list. */
+async function snapshot(root: string): Promise<string[]> {
+  const entries: string[] = [];
+  for (const name of (await readdir(root, { recursive: true })).sort()) {
+    const file = path.join(root, name);
+    const stat = await lstat(file);
+    const type = stat.isDirectory() ? 'dir' : stat.isSymbolicLink() ? 'link' : 'file';
+    const content = type === 'file' ? JSON.stringify(await readFile(file, 'utf8')) : '';
+    entries.push(`${name} ${type} ${(stat.mode & 0o7777).toString(8)} ${stat.uid}:${stat.gid} ${content}`);
+  }
+  return entries;
+}
+
+describe('roles run as ansible-playbook runs them', () => {
+  it('finds roles, their dependencies, defaults, vars, params, handlers, templates and files as Ansible does', async () => {
+    const playbook = 'test/fixtures/e2e/roles/site.yml';
+    const theirs = path.join(dir, 'roles-ansible');
+    const ours = path.join(dir, 'roles-playgraph');
+    await mkdir(theirs);
+    await mkdir(ours);
+    const ansible = await ansiblePlaybook(['-i', inventory, playbook, '-e', `out=${theirs}`]);
+    expect(ansible.code, ansible.stdout).toBe(0);
+    const run = await playgraph(['run', playbook, '-i', inventory, '-e', `out=${ours}`, '--output', 'json']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await snapshot(ours)).toEqual(await snapshot(theirs));
+    // The oracle's own answer for the order and the precedence, so a change in Ansible shows here.
+    expect((await readFile(path.join(theirs, 'log'), 'utf8')).split('\n').filter(Boolean)).toEqual([
+      'pre', 'common common-default', 'web web from-play', 'db 5433 common-default', 'db-extra imported 5432', 'restart-web', 'play-handler',
+    ]);
+    const end = run.events.find((event) => event.type === 'run-end');
+    if (end?.type !== 'run-end') throw new Error(run.stdout + run.stderr);
+    expect(end.recap.localhost.changed).toBe(ansible.recap.localhost.changed);
   });
 });
