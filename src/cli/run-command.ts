@@ -25,7 +25,9 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
     return reportInputError(error, io, { json: options.output === 'json' });
   }
 
-  const reporter = createReporter(options.output, { stream: io.stdout, diff: Boolean(options.diff), verbose: options.verbose });
+  // The run decides which nodes carry file changes (--diff, or a task's own `diff:`); the
+  // reporter shows whatever changes it is given.
+  const reporter = createReporter(options.output, { stream: io.stdout, diff: true, verbose: options.verbose });
   const controller = new AbortController();
   // Every in-flight command listens for the abort (up to --forks at once, 50 by default); Node's
   // default cap of 10 would print a false "memory leak" warning on any run of more than 10 hosts.

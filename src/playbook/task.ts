@@ -2,6 +2,7 @@ import { InputError, type SourcePosition } from '../errors.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import type { YamlSource } from '../yaml/source.ts';
 import { moduleArgs } from './module-args.ts';
+import { flagValue, LOOP_WITH_KEYWORDS, parseTaskLoop, variableName } from './task-loop.ts';
 import type { TaskSpec } from './types.ts';
 import {
   booleanValue, itemPositions, mapEntries, mappingValue, stringList, stringValue, type MapEntry,
@@ -10,11 +11,15 @@ import {
 // One task mapping -> TaskSpec: keywords are read and checked, every other key is the module.
 
 export const TASK_KEYWORDS = [
-  'id', 'name', 'needs', 'tags', 'when', 'loop', 'with_items', 'loop_control', 'register', 'notify',
-  'run_once', 'delegate_to', 'become', 'ignore_errors', 'changed_when', 'failed_when', 'retries',
-  'delay', 'until', 'vars', 'args', 'listen',
+  'id', 'name', 'needs', 'tags', 'when', 'loop', ...LOOP_WITH_KEYWORDS, 'loop_control', 'register', 'notify',
+  'run_once', 'delegate_to', 'become', 'become_user', 'become_method', 'ignore_errors', 'changed_when',
+  'failed_when', 'retries', 'delay', 'until', 'vars', 'args', 'listen', 'no_log', 'check_mode', 'diff',
+  'environment',
 ] as const;
 const KEYWORDS = new Set<string>(TASK_KEYWORDS);
+
+/** become_method values playgraph's connections can run (src/connect/remote-command.ts). */
+const BECOME_METHODS = ['sudo', 'su'];
 
 /** Ansible task keywords playgraph does not implement: say so rather than call them modules. */
 const UNSUPPORTED = new Map<string, string>([
@@ -27,19 +32,17 @@ const UNSUPPORTED = new Map<string, string>([
   ['always', 'blocks are not supported'],
   ['async', 'async tasks are not supported'],
   ['poll', 'async tasks are not supported'],
-  ['environment', 'set environment variables in the module params'],
   ['local_action', "use delegate_to: localhost"],
   ['action', 'write the module as the key'],
   // Ansible's other task keywords (playbook/task.py and its bases): named as keywords, so a task
   // that has one is told which keyword is missing, not that it has two module keys.
   ...[
-    'no_log', 'become_user', 'become_method', 'become_flags', 'become_exe', 'check_mode', 'diff', 'throttle',
+    'become_flags', 'become_exe', 'throttle',
     'connection', 'remote_user', 'port', 'timeout', 'any_errors_fatal', 'ignore_unreachable', 'delegate_facts',
     'debugger', 'module_defaults', 'collections',
   ].map((keyword): [string, string] => [keyword, 'playgraph does not implement this Ansible keyword yet']),
 ]);
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TASK_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** A task as parsed from its file, before ids are made unique and references are checked. */
@@ -78,33 +81,35 @@ function count(entry: MapEntry): number {
   return value;
 }
 
-function identifier(entry: MapEntry, what: string): string {
-  const value = stringValue(entry);
-  if (!IDENTIFIER.test(value)) throw new InputError(`${what} '${value}' is not a valid variable name`, entry.position);
-  return value;
+/** `environment:` as Ansible takes it: a mapping, a list of mappings (merged in order), or a template. */
+function environmentValue(entry: MapEntry): unknown {
+  const { value } = entry;
+  const isMap = (item: unknown) => item !== null && typeof item === 'object' && !Array.isArray(item);
+  if (value === null || isMap(value) || typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => item === null || isMap(item) || typeof item === 'string')) return value;
+  throw new InputError("'environment' must be a mapping of variable names to values (or a template of one)", entry.position);
 }
 
-function loopVariable(entry: MapEntry, source: YamlSource): string | undefined {
-  let loopVar: string | undefined;
-  for (const control of mapEntries(source, entry.valueNode, 'loop_control')) {
-    if (control.key === 'loop_var') loopVar = identifier(control, 'loop_var');
-    else if (control.key !== 'label') {
-      throw new InputError(`loop_control: '${control.key}' is not supported (loop_var and label are)`, control.keyPosition);
-    }
+function becomeMethod(entry: MapEntry): string {
+  const method = stringValue(entry);
+  if (!BECOME_METHODS.includes(method) && !/\{\{/.test(method)) {
+    throw new InputError(`become_method '${method}' is not supported (${BECOME_METHODS.join(', ')} are)`, entry.position);
   }
-  return loopVar;
+  return method;
 }
 
 function checkModuleKeys(moduleKeys: MapEntry[], entries: MapEntry[], position: SourcePosition): MapEntry {
   for (const entry of moduleKeys) {
     const hint = UNSUPPORTED.get(entry.key);
     if (hint) throw new InputError(`task keyword '${entry.key}' is not supported: ${hint}`, entry.keyPosition);
-    if (/^with_/.test(entry.key)) throw new InputError(`'${entry.key}' is not supported: use loop (with a filter) or with_items`, entry.keyPosition);
   }
   if (moduleKeys.length === 1) return moduleKeys[0];
   const keys = entries.map((e) => e.key).join(', ') || 'none';
   if (moduleKeys.length === 0) throw new InputError(`task has no module key (keys: ${keys}); give exactly one module, e.g. core.command`, position);
-  const named = moduleKeys.map((e) => `${e.key}${didYouMean(e.key, KEYWORDS)}`).join(', ');
+  // A key that reads like a misspelt keyword is named as one, where it stands.
+  const typo = moduleKeys.find((e) => didYouMean(e.key, KEYWORDS) !== '');
+  if (typo) throw new InputError(`unknown task keyword '${typo.key}'${didYouMean(typo.key, KEYWORDS)}`, typo.keyPosition);
+  const named = moduleKeys.map((e) => e.key).join(', ');
   throw new InputError(`task has ${moduleKeys.length} module keys: ${named}; exactly one is allowed`, position);
 }
 
@@ -112,17 +117,14 @@ function checkModuleKeys(moduleKeys: MapEntry[], entries: MapEntry[], position: 
 export function parseTask(source: YamlSource, node: unknown, position: SourcePosition): ParsedTask {
   const entries = mapEntries(source, node, 'a task');
   const byKey = new Map(entries.map((entry) => [entry.key, entry]));
+  const loop = parseTaskLoop(source, entries);
   const module = checkModuleKeys(entries.filter((e) => !KEYWORDS.has(e.key)), entries, position);
-  if (byKey.has('loop') && byKey.has('with_items')) {
-    throw new InputError("give either 'loop' or 'with_items', not both", byKey.get('with_items')!.keyPosition);
-  }
 
   const keyPositions: Record<string, SourcePosition> = {};
   for (const entry of entries) keyPositions[entry.key] = entry.position;
   const get = (key: string) => byKey.get(key);
   const until = get('until');
   const args = get('args');
-  const loop = get('loop') ?? get('with_items');
   const spec: TaskSpec = {
     id: '',
     module: moduleName(module.key),
@@ -136,7 +138,7 @@ export function parseTask(source: YamlSource, node: unknown, position: SourcePos
     followsPrevious: !get('needs'),
     tags: get('tags') ? stringList(get('tags')!).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean) : [],
     when: get('when') ? conditionList(get('when')!) : [],
-    loopVar: get('loop_control') ? (loopVariable(get('loop_control')!, source) ?? 'item') : 'item',
+    loopVar: loop.loopVar,
     notify: get('notify') ? stringList(get('notify')!) : [],
     runOnce: get('run_once') ? booleanValue(get('run_once')!) : false,
     ignoreErrors: get('ignore_errors') ? booleanValue(get('ignore_errors')!) : false,
@@ -146,14 +148,21 @@ export function parseTask(source: YamlSource, node: unknown, position: SourcePos
     keyPositions,
   };
   if (get('name')) spec.name = stringValue(get('name')!);
-  if (loop) {
-    // with_items flattens one level, as Ansible's does; loop takes the list as it is.
-    spec.loop = loop.key === 'with_items' && Array.isArray(loop.value) ? loop.value.flat(1) : loop.value;
-    keyPositions.loop ??= loop.position;
+  if (loop.entry) {
+    spec.loop = loop.entry.value;
+    keyPositions.loop ??= loop.entry.position;
   }
-  if (get('register')) spec.register = identifier(get('register')!, 'register');
+  if (loop.lookup) spec.loopWith = loop.lookup;
+  if (loop.control) spec.loopControl = loop.control;
+  if (get('register')) spec.register = variableName(get('register')!, 'register');
   if (get('delegate_to')) spec.delegateTo = stringValue(get('delegate_to')!);
   if (get('become')) spec.become = booleanValue(get('become')!);
+  if (get('become_user')) spec.becomeUser = stringValue(get('become_user')!);
+  if (get('become_method')) spec.becomeMethod = becomeMethod(get('become_method')!);
+  if (get('no_log')) spec.noLog = flagValue(get('no_log')!);
+  if (get('check_mode')) spec.checkMode = flagValue(get('check_mode')!);
+  if (get('diff')) spec.diff = flagValue(get('diff')!);
+  if (get('environment')) spec.environment = environmentValue(get('environment')!);
   if (get('changed_when')) spec.changedWhen = conditionValue(get('changed_when')!);
   if (get('failed_when')) spec.failedWhen = conditionValue(get('failed_when')!);
   if (until) spec.until = String(conditionValue(until));

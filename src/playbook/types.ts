@@ -1,5 +1,6 @@
 import type { SourcePosition } from '../errors.ts';
 import type { Vars } from '../inventory/types.ts';
+import type { LoopLookup } from './loop-lookups.ts';
 
 /** One task as written in a playbook, after parsing and shape validation, before templating. */
 export interface TaskSpec {
@@ -19,9 +20,13 @@ export interface TaskSpec {
   tags: string[];
   /** Jinja expressions, all of which must be true (Ansible's list form of `when`). */
   when: string[];
-  /** A list, or a template string that renders to one. */
+  /** A list, or a template string that renders to one; for `with_<lookup>`, the lookup's terms. */
   loop?: unknown;
+  /** `with_<lookup>:` (items, list, dict, sequence, fileglob, together, nested): it makes the items of `loop`. */
+  loopWith?: LoopLookup;
   loopVar: string;
+  /** `loop_control:` besides loop_var. */
+  loopControl?: LoopControl;
   register?: string;
   /** Handler names (or ids, or `listen` topics) notified when this task changes something. */
   notify: string[];
@@ -49,9 +54,31 @@ export interface TaskSpec {
   until?: string;
   /** Task `vars:` (above play vars, below registered and extra vars), as written. */
   vars?: Vars;
+  /** `no_log:` (a boolean, or a template of one): the task's params, results and diffs are hidden in every output. */
+  noLog?: boolean | string;
+  /** `check_mode:`: true plans the task even in a normal run; false applies it even under --check. */
+  checkMode?: boolean | string;
+  /** `diff:`: show (true) or hide (false) this task's file changes, whatever --diff says. */
+  diff?: boolean | string;
+  /** `environment:` for the task's commands: a mapping, a list of mappings (merged), or a template of one. */
+  environment?: unknown;
+  /** `become_user:` (a template allowed) and `become_method:` (sudo or su) for this task. */
+  becomeUser?: string;
+  becomeMethod?: string;
   /** Where the task starts, and where each of its keys is, for error messages. */
   position: SourcePosition;
   keyPositions: Record<string, SourcePosition>;
+}
+
+/** `loop_control:` as written: label and pause may be templates (rendered per item, per task). */
+export interface LoopControl {
+  label?: string;
+  indexVar?: string;
+  /** Seconds between items. */
+  pause?: number | string;
+  /** Sets `ansible_loop` (index, first, last, length, ...) for each item. */
+  extended?: boolean | string;
+  extendedAllItems?: boolean | string;
 }
 
 export interface Play {

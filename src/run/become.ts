@@ -1,5 +1,8 @@
-import { ansibleBoolean } from '../inventory/connection-spec.ts';
+import type { BecomeMethod } from '../connect/connection.ts';
+import { InputError } from '../errors.ts';
+import { ansibleBoolean, becomeMethodOf } from '../inventory/connection-spec.ts';
 import type { Vars } from '../inventory/types.ts';
+import { renderValue } from '../playbook/template.ts';
 import type { Play, TaskSpec } from '../playbook/types.ts';
 
 /**
@@ -15,4 +18,25 @@ export function becomeFor(task: TaskSpec, play: Play, vars: Vars, hostName: stri
   const variable = vars['ansible_become'];
   if (variable !== undefined && variable !== null) return ansibleBoolean(hostName, 'ansible_become', variable);
   return task.become ?? play.become ?? false;
+}
+
+/**
+ * Whom a task becomes when it becomes, and how, with become's precedence: the host's
+ * ansible_become_user / ansible_become_method variables, then the task's become_user /
+ * become_method keywords. Undefined leaves the connection's default (root, through sudo).
+ */
+export function becomeAsFor(task: TaskSpec, vars: Vars, hostName: string): { becomeUser?: string; becomeMethod?: BecomeMethod } {
+  const position = task.keyPositions['become_user'] ?? task.position;
+  const pick = (variable: unknown, keyword: string | undefined, key: string) => {
+    const value = variable ?? (keyword === undefined ? undefined : renderValue(keyword, vars, task.keyPositions[key] ?? position));
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value === '') throw new InputError(`${key} must be a name, got ${JSON.stringify(value)}`, task.keyPositions[key] ?? position);
+    return value;
+  };
+  const user = pick(vars['ansible_become_user'], task.becomeUser, 'become_user');
+  const method = pick(vars['ansible_become_method'], task.becomeMethod, 'become_method');
+  return {
+    ...(user !== undefined ? { becomeUser: user } : {}),
+    ...(method !== undefined ? { becomeMethod: becomeMethodOf(hostName, method) } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import type { ExecScope } from './task-connection.ts';
 import type { Vars } from '../inventory/types.ts';
 
 /** A module change this run applied, with the invocation it was applied with, so a failed play can undo it. */
@@ -7,9 +8,10 @@ export interface AppliedChange {
   host: string;
   module: string;
   params: unknown;
-  /** The vars and become of the invocation that applied it: an undo runs as the apply ran. */
+  /** The vars, become, environment and become user of the invocation that applied it: an undo runs as the apply ran. */
   vars: Vars;
   become: boolean;
+  scope: ExecScope;
   rollbackState: unknown;
 }
 

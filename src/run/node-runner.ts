@@ -1,21 +1,19 @@
-import { CommandError, ConnectError, InputError } from '../errors.ts';
+import { AbortedError, CommandError, ConnectError, InputError } from '../errors.ts';
 import type { GraphNode, PlayGraph } from '../graph/types.ts';
 import type { Vars } from '../inventory/types.ts';
 import { isUnlistedHost } from '../inventory/unlisted-hosts.ts';
 import { abortableSleep } from '../modules/wait.ts';
-import type { FileChange, TaskModule } from '../modules/module.ts';
+import type { FileChange } from '../modules/module.ts';
 import { moduleKeyPosition } from '../playbook/module-position.ts';
-import { evaluateCondition } from '../playbook/template.ts';
 import type { NodeRef, NodeStatus } from './events.ts';
 import { explainUndefined, type HostVars } from './host-vars.ts';
-import { invocationFromVars, invocationVars, type Invocation, type InvocationItem } from './invocation.ts';
+import { invocationFromVars, invocationVars } from './invocation.ts';
+import { runItem, type ItemResult, type NodeScope } from './item-runner.ts';
+import { collateResults } from './loop-result.ts';
+import { noLogSink } from './no-log.ts';
 import { runVarSources, type RunContext } from './run-context.ts';
 import { secretsFromVars } from './secrets.ts';
 import type { NodeOutcome } from './scheduler.ts';
-import { createTaskContext } from './task-context.ts';
-
-/** One module invocation's result, shaped like Ansible's registered result. */
-type ItemResult = Record<string, unknown> & { changed: boolean; failed?: boolean; planned?: boolean };
 
 /** How events name a graph node (NodeRef): its id, play, task and host. */
 export function eventNodeRef(graph: PlayGraph, node: GraphNode): NodeRef {
@@ -31,9 +29,10 @@ export function eventNodeRef(graph: PlayGraph, node: GraphNode): NodeRef {
 
 /**
  * Runs one (task, host) node: its invocation (resolveInvocation: vars, `when`, `loop`, params),
- * the module's check and (outside --check) apply for each item, `retries`/`until`,
- * `changed_when`/`failed_when`, `register`, `ignore_errors`. Never rejects: every failure becomes
- * an outcome and an event.
+ * the module's check and (outside check mode: --check or the task's check_mode) apply for each
+ * item, `retries`/`until`, `changed_when`/`failed_when`, `register`, `ignore_errors`, the loop's
+ * pause, `diff`, and `no_log` (what its events say is hidden). Never rejects: every failure
+ * becomes an outcome and an event.
  */
 export function createNodeRunner(run: RunContext, graph: PlayGraph) {
   const { ledger } = run;
@@ -41,17 +40,22 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
     const { task } = node;
     const ref = eventNodeRef(graph, node);
     const started = Date.now();
-    const after = run.checkMode ? ledger.plannedUpstream(node.id, dependencies.map((dep) => dep.id)) : [];
+    // The task's check_mode, once its invocation says; until then the run's --check.
+    let checkMode = run.checkMode;
+    const upstream = () => (checkMode ? ledger.plannedUpstream(node.id, dependencies.map((dep) => dep.id)) : []);
     if (node.section === 'handlers' && !ledger.handlerNotified(node.notifiedBy)) {
       // Ansible neither shows nor counts a handler nobody notified.
       const message = 'handler not notified';
       run.sink.emit({ type: 'node-end', node: ref, status: 'skipped', message, uncounted: true, durationMs: 0 });
       return { status: 'skipped', message, uncounted: true };
     }
-    run.sink.emit({ type: 'node-start', node: ref });
+    // no_log: hidden from the start unless the task surely logs; its invocation says for sure.
+    let hidden = task.noLog !== undefined && task.noLog !== false;
+    const sink = noLogSink(run.sink, () => hidden);
+    sink.emit({ type: 'node-start', node: ref });
 
     const finish = (status: NodeStatus, extra: { message?: string; files?: FileChange[]; planned?: boolean; ignoredError?: boolean; after?: string[] } = {}): NodeOutcome => {
-      run.sink.emit({
+      sink.emit({
         type: 'node-end',
         node: ref,
         status,
@@ -76,6 +80,7 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       // is masked before anything below can fail with it in a message.
       for (const secret of secretsFromVars(hostVars.vars)) run.masker.add(secret);
       const invocation = invocationFromVars(graph, node, hostVars, module);
+      hidden = invocation.noLog;
       if (invocation.kind === 'skip') {
         register({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });
         return finish('skipped', { message: `condition false: ${invocation.condition}` });
@@ -84,34 +89,36 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       const unreachable = ledger.unreachableReason(targetHost);
       if (unreachable !== undefined) return finish('unreachable', { message: unreachable });
 
-      const results: ItemResult[] = [];
-      for (const item of invocation.items) {
-        results.push(await runItem(run, graph, node, ref, module, item, invocation));
+      checkMode = invocation.checkMode ?? run.checkMode;
+      const after = upstream();
+      const scope: NodeScope = { checkMode, sink };
+
+      const ran = new Map<number, ItemResult>();
+      for (const [position, item] of invocation.items.entries()) {
+        if (position > 0 && invocation.pause > 0) await abortableSleep(invocation.pause * 1000, run.signal);
+        ran.set(item.index, await runLoopItem(() => runItem(run, graph, node, ref, module, item, invocation, scope), invocation.looped));
         if (run.signal.aborted) break;
       }
-      const changed = results.some((result) => result.changed);
-      const failed = results.find((result) => result.failed);
-      const planned = results.some((result) => result.planned);
-      const files = results.flatMap((result) => (result.files as FileChange[] | undefined) ?? []);
-      register(invocation.looped ? { changed, failed: Boolean(failed), results: results.map(withoutInternals) } : withoutInternals(results[0]!));
-      if (failed) {
-        const message = String(failed.msg ?? 'failed');
+      const result = collateResults(invocation, ran);
+      register(result.registered);
+      if (result.status === 'failed') {
+        const message = result.message ?? 'failed';
         return task.ignoreErrors ? finish('failed', { message, ignoredError: true }) : finish('failed', { message });
       }
-      const messages = results.map((result) => result.msg).filter((msg): msg is string => typeof msg === 'string' && msg !== '');
-      return finish(changed ? 'changed' : 'ok', {
-        message: messages.join('; ') || undefined,
-        ...(run.diff && files.length > 0 ? { files } : {}),
-        ...(planned ? { planned: true } : {}),
-        ...(planned && after.length > 0 ? { after } : {}),
+      return finish(result.status, {
+        message: result.message,
+        ...((invocation.diff ?? run.diff) && result.files.length > 0 ? { files: result.files } : {}),
+        ...(result.planned ? { planned: true } : {}),
+        ...(result.planned && after.length > 0 ? { after } : {}),
       });
     } catch (raw) {
       const error = hostVars ? explainUndefined(raw, hostVars) : raw;
       const message = (error as Error).message ?? String(error);
       const lostHost = error instanceof ConnectError && (await hostUnreachable(run, targetHost));
-      // In --check, a task whose input comes from an earlier planned change cannot be planned
+      // In check mode, a task whose input comes from an earlier planned change cannot be planned
       // yet: say it would run after that change, rather than report a failure that would not happen.
-      if (run.checkMode && after.length > 0 && !lostHost) return finish('changed', { planned: true, after });
+      const after = upstream();
+      if (after.length > 0 && !lostHost) return finish('changed', { planned: true, after });
       if (lostHost) {
         // A typo in delegate_to reads as a lost host (or "no credentials"): say why it was tried.
         const reason = isUnlistedHost(run.inventory, targetHost)
@@ -146,84 +153,16 @@ async function hostUnreachable(run: RunContext, host: string): Promise<boolean> 
   }
 }
 
-function withoutInternals(result: ItemResult): Vars {
-  const { files: _files, planned: _planned, ...rest } = result;
-  return rest;
-}
-
-type RunInvocation = Extract<Invocation, { kind: 'run' }>;
-
-async function runItem(run: RunContext, graph: PlayGraph, node: GraphNode, ref: NodeRef, module: TaskModule, item: InvocationItem, invocation: RunInvocation): Promise<ItemResult> {
-  const { task } = node;
-  const { vars, params } = item;
-  const conn = await run.connect(invocation.targetHost);
-  const ctx = createTaskContext({ run, graph, task, ref, vars, conn, become: invocation.become });
-
-  // As in Ansible 2.14 (TaskExecutor._execute): `retries` without `until` is ignored (one
-  // attempt), and with `until` but fewer than two attempts `until` is not evaluated at all.
-  const attempts = task.until ? task.retries + 1 : 1;
-  let result: ItemResult = { changed: false };
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await attemptModule(run, node, module, ctx, item, invocation);
-    // --check plans a change without making it: there is no result for `until` to look at.
-    if (attempts === 1 || result.planned) return applyOverrides(node, vars, result);
-    // Ansible evaluates changed_when/failed_when on every attempt, with `attempts` already set.
-    result = applyOverrides(node, vars, { ...result, attempts: attempt });
-    if (evaluateCondition(task.until!, resultVars(node, vars, result), task.keyPositions['until'])) return result;
-    if (attempt === attempts) break;
-    ctx.log.info(`retrying (${attempt}/${task.retries}) in ${task.delay}s: until ${task.until}`);
-    await abortableSleep(task.delay * 1000, run.signal);
-  }
-  // Out of attempts: failed whatever failed_when said, `attempts` as Ansible reports it (the retries).
-  const last = result.failed && typeof result.msg === 'string' && result.msg !== '' ? `; last attempt: ${result.msg}` : '';
-  return { ...result, attempts: task.retries, failed: true, msg: `retries exhausted (${task.retries}): until ${task.until} is still false${last}` };
-}
-
-/** The vars a condition on a result sees: the registered name, or `result` when nothing is registered. */
-function resultVars(node: GraphNode, vars: Vars, result: ItemResult): Vars {
-  return { ...vars, [node.task.register ?? 'result']: withoutInternals(result) };
-}
-
-async function attemptModule(run: RunContext, node: GraphNode, module: TaskModule, ctx: ReturnType<typeof createTaskContext>, item: InvocationItem, invocation: RunInvocation): Promise<ItemResult> {
-  const { params } = item;
+/**
+ * One loop item: as Ansible, a failed item is that item's failed result and the loop goes on
+ * (a lost host or an abort still ends the node). Without a loop the error is the node's.
+ */
+async function runLoopItem(run: () => Promise<ItemResult>, looped: boolean): Promise<ItemResult> {
   try {
-    // Every result that ran says whether it failed, as Ansible's do (`r.failed`, `r is failed`).
-    const check = await module.check(ctx, params);
-    if (check.status === 'ok') return { changed: false, failed: false, ...check.result, msg: check.reason };
-    if (run.checkMode) return { changed: true, failed: false, planned: true, msg: check.description, files: check.files };
-    const applied = await module.apply(ctx, params, check.state);
-    if (applied.changed && module.rollback) {
-      run.ledger.recordApplied({
-        nodeId: node.id,
-        host: invocation.targetHost,
-        module: module.name,
-        params,
-        vars: item.vars,
-        become: invocation.become,
-        rollbackState: applied.rollbackState,
-      });
-    }
-    return { failed: false, msg: check.description, ...applied.result, changed: applied.changed, files: applied.changed ? check.files : undefined };
+    return await run();
   } catch (error) {
-    // A failed command is a result the playbook may inspect (failed_when, until, register);
-    // with `until`, Ansible registers the failed attempt and evaluates `until` on it.
-    if (error instanceof CommandError && (node.task.failedWhen !== undefined || node.task.until !== undefined)) {
-      return { changed: false, failed: true, rc: error.exitCode, stderr: error.stderr, msg: error.message };
-    }
-    throw error;
+    if (!looped || error instanceof ConnectError || error instanceof AbortedError) throw error;
+    const message = (error as Error).message ?? String(error);
+    return { changed: false, failed: true, msg: message, ...(error instanceof CommandError ? { rc: error.exitCode, stderr: error.stderr } : {}) };
   }
-}
-
-function applyOverrides(node: GraphNode, vars: Vars, result: ItemResult): ItemResult {
-  const { task } = node;
-  const conditionVars = task.register ? resultVars(node, vars, result) : vars;
-  let next = result;
-  if (task.changedWhen !== undefined && !result.planned) {
-    next = { ...next, changed: evaluateCondition(task.changedWhen, conditionVars, task.keyPositions['changed_when']) };
-  }
-  if (task.failedWhen !== undefined && !result.planned) {
-    const failed = evaluateCondition(task.failedWhen, conditionVars, task.keyPositions['failed_when']);
-    next = { ...next, failed, msg: failed ? `failed_when is true: ${task.failedWhen}` : next.msg };
-  }
-  return next;
 }

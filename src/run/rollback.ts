@@ -1,8 +1,10 @@
 import { buildPlayGraph } from '../graph/build.ts';
 import type { PlayGraph } from '../graph/types.ts';
+import { noLogSink } from './no-log.ts';
 import { createNodeRunner, eventNodeRef } from './node-runner.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlayGraph } from './scheduler.ts';
+import { scopedConnection } from './task-connection.ts';
 import { createTaskContext } from './task-context.ts';
 
 /**
@@ -20,15 +22,17 @@ export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedMar
     const node = graph.nodes.get(change.nodeId);
     if (!node) continue;
     const ref = eventNodeRef(graph, node);
+    // A no_log task's undo says nothing of its data either (a templated no_log counts as true here).
+    const sink = node.task.noLog !== undefined && node.task.noLog !== false ? noLogSink(run.sink, () => true) : run.sink;
     try {
       const module = await run.registry.get(change.module);
-      const conn = await run.connect(change.host);
+      const conn = scopedConnection(await run.connect(change.host), change.scope);
       // The undo runs as the apply ran: the invocation's own vars and become, not a new reading.
-      const ctx = createTaskContext({ run, graph, task: node.task, ref, vars: change.vars, conn, become: change.become });
+      const ctx = createTaskContext({ run, graph, task: node.task, ref, vars: change.vars, conn, become: change.become, sink });
       await module.rollback!(ctx, change.params, change.rollbackState);
-      run.sink.emit({ type: 'rollback-node', node: ref, status: 'rolled-back' });
+      sink.emit({ type: 'rollback-node', node: ref, status: 'rolled-back' });
     } catch (error) {
-      run.sink.emit({ type: 'rollback-node', node: ref, status: 'failed', message: (error as Error).message });
+      sink.emit({ type: 'rollback-node', node: ref, status: 'failed', message: (error as Error).message });
     }
   }
 

@@ -2,7 +2,7 @@ import type { Connection } from '../connect/connection.ts';
 import type { Vars } from '../inventory/types.ts';
 import type { PlayHost, TaskContext } from '../modules/module.ts';
 import { renderValue } from '../playbook/template.ts';
-import type { NodeRef } from './events.ts';
+import type { NodeRef, RunEventSink } from './events.ts';
 import { playHostsVars } from './host-vars.ts';
 import { runVarSources, type RunContext } from './run-context.ts';
 import type { PlayGraph } from '../graph/types.ts';
@@ -18,6 +18,10 @@ export interface TaskContextInput {
   vars: Vars;
   conn: Connection;
   become: boolean;
+  /** The task's check mode (its check_mode keyword, else --check); default the run's. */
+  checkMode?: boolean;
+  /** Where the module's log lines go (a no_log task's hide them); default the run's sink. */
+  sink?: RunEventSink;
 }
 
 /** Renders a template text to a string, whatever native value a lone `{{ expr }}` yields. */
@@ -30,18 +34,19 @@ export function renderText(template: string, vars: Vars): string {
 /** The TaskContext one module invocation sees. Modules never get the RunContext itself. */
 export function createTaskContext(input: TaskContextInput): TaskContext {
   const { run, graph, task, ref, vars, conn, become } = input;
+  const sink = input.sink ?? run.sink;
   let playHosts: PlayHost[] | undefined;
   return {
     host: { name: ref.host, vars },
     conn,
     become,
-    checkMode: run.checkMode,
+    checkMode: input.checkMode ?? run.checkMode,
     signal: run.signal,
     baseDir: graph.play.baseDir,
     searchPath: taskSearchPath(graph.play, task),
     log: {
-      info: (message) => run.sink.emit({ type: 'node-log', node: ref, level: 'info', message }),
-      warn: (message) => run.sink.emit({ type: 'node-log', node: ref, level: 'warn', message }),
+      info: (message) => sink.emit({ type: 'node-log', node: ref, level: 'info', message }),
+      warn: (message) => sink.emit({ type: 'node-log', node: ref, level: 'warn', message }),
     },
     render: (template, extraVars) => renderText(template, extraVars ? { ...vars, ...extraVars } : vars),
     addSecret: (value) => run.masker.add(value),

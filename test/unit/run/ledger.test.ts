@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunLedger, type AppliedChange } from '../../../src/run/ledger.ts';
 
-const change = (nodeId: string): AppliedChange => ({ nodeId, host: 'a', module: 'core.copy', params: {}, vars: {}, become: false, rollbackState: null });
+const change = (nodeId: string): AppliedChange => ({ nodeId, host: 'a', module: 'core.copy', params: {}, vars: {}, become: false, scope: { environment: {} }, rollbackState: null });
 
 describe('RunLedger', () => {
   it('keeps registered results per host, handing out copies', () => {
