@@ -80,7 +80,24 @@ export function buildPlayGraph(playIndex: number, play: Play, hosts: string[], o
     const taskPath = cycle.map((nodeId) => nodes.get(nodeId)!.task.id);
     throw new GraphCycleError(taskPath, first.task.keyPositions['needs'] ?? first.task.position);
   }
-  return { playIndex, play, hosts, nodes, edges: unique };
+  // max_fail_percentage and any_errors_fatal are judged task by task over all hosts, as under
+  // Ansible's linear strategy, so a play that asks for them moves in step like a linear one.
+  const inStep = play.strategy === 'linear' || play.maxFailPercentage !== undefined || play.anyErrorsFatal === true;
+  const orderEdges = inStep ? linearOrder(play, included, instances) : undefined;
+  return { playIndex, play, hosts, nodes, edges: unique, ...(orderEdges ? { orderEdges } : {}) };
+}
+
+/** strategy: linear: each task's nodes wait for every host's node of the task before it. */
+function linearOrder(play: Play, included: ReadonlySet<string>, instances: Map<string, string[]>): [string, string][] {
+  const edges: [string, string][] = [];
+  let previous: string[] | undefined;
+  for (const task of play.tasks) {
+    if (!included.has(task.id)) continue;
+    const current = instances.get(task.id)!;
+    if (previous) for (const from of previous) for (const to of current) edges.push([from, to]);
+    previous = current;
+  }
+  return edges;
 }
 
 /** Handlers are notified by name or `listen` topic (as in Ansible), or by id. */

@@ -31,4 +31,9 @@ export interface PlayGraph {
   patternHosts?: string[];
   nodes: Map<string, GraphNode>;
   edges: [string, string][];
+  /**
+   * Edges that only order, never block: `strategy: linear`'s "every host finishes a task before
+   * any host starts the next" (a failure on one host does not stop the others).
+   */
+  orderEdges?: [string, string][];
 }

@@ -5,6 +5,7 @@ import type { Vars } from '../inventory/types.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import { readYamlFile, type YamlSource } from '../yaml/source.ts';
 import { parseBlock } from './block.ts';
+import { STRATEGY_KEYS, parsePlayStrategy } from './play-strategy.ts';
 import { expandRole, roleEntry as roleEntryOf, type RoleLoading } from './roles.ts';
 import { parseTask, type ParsedTask } from './task.ts';
 import { resolveTaskReferences, type PlaySections } from './task-ids.ts';
@@ -17,7 +18,7 @@ import {
 // Playbook files -> Play[]: import_playbook and import_tasks are spliced in at load time (they
 // are static in Ansible too), vars_files are read, and every task is checked before anything runs.
 
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts'];
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts', ...STRATEGY_KEYS];
 
 export interface LoadOptions {
   /** Where roles are looked for after the playbook's roles/ (--roles-path, ANSIBLE_ROLES_PATH). */
@@ -278,6 +279,7 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack, 
     baseDir,
   };
   if (byKey.get('become')) play.become = booleanValue(byKey.get('become')!);
+  Object.assign(play, parsePlayStrategy(byKey));
   return play;
 }
 

@@ -41,6 +41,8 @@ export interface TaskSpec {
   blocks?: BlockMembership[];
   /** The role this task comes from (roles:, import_role, include_role, meta dependencies). */
   role?: RoleRef;
+  /** `any_errors_fatal:` on the task: its failure on any host ends the play for all. */
+  anyErrorsFatal?: boolean;
   runOnce: boolean;
   delegateTo?: string;
   become?: boolean;
@@ -95,6 +97,14 @@ export interface Play {
   roleDefaults?: Vars;
   /** Every role's vars/main.yml, merged in play order: above play vars, for every task. */
   roleVars?: Vars;
+  /** `serial:` batch sizes (numbers or "30%"), the last repeated until every host had its batch. */
+  serial?: (number | string)[];
+  /** `strategy:` free (playgraph's default: hosts never wait) or linear (all hosts finish a task first). */
+  strategy?: 'free' | 'linear';
+  /** `max_fail_percentage:`: more failed hosts than this share of a batch ends the play for all. */
+  maxFailPercentage?: number;
+  /** `any_errors_fatal:`: one host's failure ends the play for every host. */
+  anyErrorsFatal?: boolean;
   /** Extra directories to find task modules in, resolved against the playbook's directory. */
   modules: string[];
   become?: boolean;

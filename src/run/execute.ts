@@ -9,6 +9,9 @@ import { RunLedger } from './ledger.ts';
 import { rollbackPlay } from './rollback.ts';
 import type { RunContext } from './run-context.ts';
 import { runPlayGraph } from './scheduler.ts';
+import { batchGraph } from '../graph/batch.ts';
+import { serialBatches } from '../playbook/play-strategy.ts';
+import { PlayFailurePolicy } from './play-failure.ts';
 import { maskingSink } from './secrets.ts';
 
 export interface ExecuteOptions {
@@ -78,36 +81,12 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
       connections.enterPlay(graph);
       collector.emit({ type: 'play-start', playIndex: graph.playIndex, name: graph.play.name, hosts: graph.hosts });
       const appliedMark = run.ledger.appliedMark();
-      const runNode = createNodeRunner(run, graph);
-      const outcomes = await runPlayGraph(graph, {
-        forks: options.forks,
-        signal: options.signal,
-        runNode: async (node, dependencies) => {
-          if (failedHosts.has(node.host)) {
-            const outcome = { status: 'blocked' as const, message: `${node.host} failed in an earlier play` };
-            collector.emit({ type: 'node-end', node: eventNodeRef(graph, node), ...outcome, durationMs: 0 });
-            return outcome;
-          }
-          return runNode(node, dependencies);
-        },
-        skipNode: (node, outcome) =>
-          collector.emit({
-            type: 'node-end',
-            node: eventNodeRef(graph, node),
-            status: outcome.status,
-            message: outcome.message,
-            ...(outcome.uncounted ? { uncounted: true } : {}),
-            durationMs: 0,
-          }),
-        blockRescued: (rescued) =>
-          collector.emit({ type: 'block-rescued', playIndex: graph.playIndex, host: rescued.host, block: rescued.block.name ?? rescued.block.id, failedNodes: rescued.failedNodes }),
-      });
-      // A failure a rescue made good does not fail the host, as in Ansible.
-      const failures = [...outcomes.entries()].filter(([, outcome]) => (outcome.status === 'failed' && !outcome.ignoredError && !outcome.rescued) || outcome.status === 'unreachable');
-      for (const [nodeId] of failures) failedHosts.add(graph.nodes.get(nodeId)!.host);
+      const { failures, endReason } = await runBatches(graph, run, collector, failedHosts, options);
       if (failures.length > 0 && !options.checkMode) {
-        await rollbackPlay(run, graph, appliedMark, `${failures.length} task(s) failed: ${failures.map(([id]) => id).join(', ')}`);
+        await rollbackPlay(run, graph, appliedMark, `${failures.length} task(s) failed: ${failures.join(', ')}`);
       }
+      // Ansible ends the playbook when a play was stopped for every host or a whole batch failed.
+      if (endReason) break;
     }
   } finally {
     await connections.closeAll();
@@ -116,4 +95,61 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
   const exitCode = exitCodeFor(collector.recap, { interrupted: aborted });
   collector.emit({ type: 'run-end', recap: collector.recap, exitCode, aborted, durationMs: Date.now() - started });
   return { recap: collector.recap, exitCode, aborted };
+}
+
+/**
+ * Runs one play, batch after batch (`serial`; one batch without it), each batch's play done
+ * before the next begins. Returns the failed nodes and why the playbook must end, if it must.
+ */
+async function runBatches(
+  graph: PlayGraph,
+  run: RunContext,
+  collector: RecapCollector,
+  failedHosts: Set<string>,
+  options: ExecuteOptions,
+): Promise<{ failures: string[]; endReason?: string }> {
+  const failures: string[] = [];
+  for (const hosts of serialBatches(graph.hosts, graph.play.serial)) {
+    if (options.signal.aborted) break;
+    const batch = hosts.length === graph.hosts.length ? graph : batchGraph(graph, hosts);
+    const policy = new PlayFailurePolicy(graph.play, hosts);
+    const runNode = createNodeRunner(run, batch);
+    const outcomes = await runPlayGraph(batch, {
+      forks: options.forks,
+      signal: options.signal,
+      runNode: async (node, dependencies) => {
+        if (failedHosts.has(node.host)) {
+          const outcome = { status: 'blocked' as const, message: `${node.host} failed in an earlier play` };
+          collector.emit({ type: 'node-end', node: eventNodeRef(batch, node), ...outcome, durationMs: 0 });
+          return outcome;
+        }
+        return runNode(node, dependencies);
+      },
+      skipNode: (node, outcome) =>
+        collector.emit({
+          type: 'node-end',
+          node: eventNodeRef(batch, node),
+          status: outcome.status,
+          message: outcome.message,
+          ...(outcome.uncounted ? { uncounted: true } : {}),
+          durationMs: 0,
+        }),
+      blockRescued: (rescued) =>
+        collector.emit({ type: 'block-rescued', playIndex: batch.playIndex, host: rescued.host, block: rescued.block.name ?? rescued.block.id, failedNodes: rescued.failedNodes }),
+      nodeDone: (node, outcome) => policy.observe(node, outcome),
+      stopReason: () => policy.stopReason(),
+    });
+    // A failure a rescue made good does not fail the host, as in Ansible.
+    const failed = [...outcomes.entries()].filter(([, outcome]) => (outcome.status === 'failed' && !outcome.ignoredError && !outcome.rescued) || outcome.status === 'unreachable');
+    for (const [nodeId] of failed) failedHosts.add(batch.nodes.get(nodeId)!.host);
+    failures.push(...failed.map(([nodeId]) => nodeId));
+    const stopped = policy.stopReason();
+    if (stopped) {
+      // any_errors_fatal / max_fail_percentage fail every host of the play, as Ansible marks them.
+      for (const host of graph.hosts) failedHosts.add(host);
+      return { failures, endReason: stopped };
+    }
+    if (hosts.every((host) => failedHosts.has(host))) return { failures, endReason: 'every host of the batch failed' };
+  }
+  return { failures };
 }

@@ -13,6 +13,10 @@ export interface ScheduleOptions {
   skipNode(node: GraphNode, outcome: NodeOutcome): void;
   /** A block's rescue passed on a host: the failures it rescued no longer count. */
   blockRescued?(rescued: RescuedBlock): void;
+  /** Told each node's outcome as it ends (any_errors_fatal, max_fail_percentage watch here). */
+  nodeDone?(node: GraphNode, outcome: NodeOutcome): void;
+  /** Why no further node may start (the play was ended for every host), or undefined. */
+  stopReason?(): string | undefined;
 }
 
 export { outcomePasses, type NodeOutcome } from './outcome.ts';
@@ -34,9 +38,13 @@ export async function runPlayGraph(graph: PlayGraph, options: ScheduleOptions): 
     const before = dependencies.get(nodeId)!;
     const failedDependency = before.find((dep) => !gates.dependencyPasses(node, graph.nodes.get(dep)!));
     const gated = gates.gate(node);
+    const stopped = options.stopReason?.();
     let outcome: NodeOutcome;
     if (options.signal.aborted) {
       outcome = { status: 'skipped', message: 'not started: run aborted' };
+      options.skipNode(node, outcome);
+    } else if (stopped !== undefined) {
+      outcome = { status: 'blocked', message: stopped };
       options.skipNode(node, outcome);
     } else if (gated !== undefined) {
       outcome = gated;
@@ -54,10 +62,13 @@ export async function runPlayGraph(graph: PlayGraph, options: ScheduleOptions): 
       }
     }
     outcomes.set(nodeId, outcome);
+    options.nodeDone?.(node, outcome);
     for (const rescued of gates.rescuedBy(node)) options.blockRescued?.(rescued);
   };
 
   const nodeMap = new Map([...graph.nodes.keys()].map((nodeId) => [nodeId, { run: () => runOne(nodeId) }]));
-  await new PGraph(nodeMap, graph.edges).run({ concurrency: Math.max(1, options.forks) });
+  // Order-only edges (strategy: linear) make nodes wait without letting a failure block them.
+  const allEdges = [...new Map([...graph.edges, ...(graph.orderEdges ?? [])].map((edge) => [edge.join('\0'), edge])).values()];
+  await new PGraph(nodeMap, allEdges).run({ concurrency: Math.max(1, options.forks) });
   return outcomes;
 }

@@ -95,3 +95,34 @@ describe('roles run as ansible-playbook runs them', () => {
     expect(end.recap.localhost.changed).toBe(ansible.recap.localhost.changed);
   });
 });
+
+describe('serial, linear and max_fail_percentage as ansible-playbook runs them', () => {
+  it('runs each batch before the next, each linear task on every host first, and stops past the failure limit', async () => {
+    const hosts = path.join(dir, 'four-hosts.yaml');
+    const local = '      ansible_connection: local\n      ansible_python_interpreter: /usr/bin/python3\n';
+    await writeFile(hosts, `all:\n  hosts:\n${['h1', 'h2', 'h3', 'h4'].map((h) => `    ${h}:\n${local}`).join('')}`);
+    const playbook = 'test/fixtures/e2e/strategy/strategy.yaml';
+    const ansibleLog = path.join(dir, 'strategy.ansible.log');
+    const ansible = await ansiblePlaybook(['-i', hosts, playbook, '-e', `log=${ansibleLog}`]);
+    const log = path.join(dir, 'strategy.playgraph.log');
+    const ours = await playgraph(['run', playbook, '-i', hosts, '-e', `log=${log}`, '--output', 'json']);
+    expect(ours.code, ours.stderr).toBe(ansible.code);
+
+    const batchOf: Record<string, number> = { h1: 0, h2: 1, h3: 1, h4: 2 };
+    for (const file of [ansibleLog, log]) {
+      const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+      const phase = (prefix: string) => lines.map((line, index) => ({ line, index })).filter(({ line }) => line.startsWith(prefix));
+      // serial: the batches [h1], [h2, h3], [h4] one after another, each running both tasks.
+      const serial = phase('serial-').map(({ line }) => batchOf[line.split(' ')[1]!]!);
+      expect(serial, file).toEqual([...serial].sort());
+      expect(serial, file).toHaveLength(8);
+      // linear: every host's first task before any host's second.
+      const linear = phase('linear-').map(({ line }) => line.split(' ')[0]);
+      expect(linear, file).toEqual(['linear-a', 'linear-a', 'linear-a', 'linear-a', 'linear-b', 'linear-b', 'linear-b', 'linear-b']);
+      // max_fail_percentage 20: h2's failure is 25% of the hosts, so no second task and no later play.
+      expect(phase('maxfail-').map(({ line }) => line).sort(), file).toEqual(['maxfail-a h1', 'maxfail-a h2', 'maxfail-a h3', 'maxfail-a h4']);
+      expect(phase('after'), file).toEqual([]);
+    }
+    expect((await readFile(log, 'utf8')).split('\n').sort()).toEqual((await readFile(ansibleLog, 'utf8')).split('\n').sort());
+  });
+});
