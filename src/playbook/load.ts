@@ -18,7 +18,7 @@ import {
 // Playbook files -> Play[]: import_playbook and import_tasks are spliced in at load time (they
 // are static in Ansible too), vars_files are read, and every task is checked before anything runs.
 
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts', ...STRATEGY_KEYS];
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts', 'undo_on_failure', ...STRATEGY_KEYS];
 
 export interface LoadOptions {
   /** Where roles are looked for after the playbook's roles/ (--roles-path, ANSIBLE_ROLES_PATH). */
@@ -280,6 +280,7 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack, 
   };
   if (byKey.get('become')) play.become = booleanValue(byKey.get('become')!);
   Object.assign(play, parsePlayStrategy(byKey));
+  if (byKey.get('undo_on_failure')) play.undoOnFailure = booleanValue(byKey.get('undo_on_failure')!);
   return play;
 }
 

@@ -105,6 +105,11 @@ export interface Play {
   maxFailPercentage?: number;
   /** `any_errors_fatal:`: one host's failure ends the play for every host. */
   anyErrorsFatal?: boolean;
+  /**
+   * `undo_on_failure:` when the play fails, core modules' changes are undone (a replaced file gets
+   * its old content back, a created one is removed). Off by default: Ansible undoes nothing.
+   */
+  undoOnFailure?: boolean;
   /** Extra directories to find task modules in, resolved against the playbook's directory. */
   modules: string[];
   become?: boolean;

@@ -5,7 +5,7 @@ import type { HostRecap, NodeStatus, Recap } from '../run/events.ts';
 import { palette } from './style.ts';
 
 /** Recap columns in the order they are printed. */
-export const RECAP_STATUSES: readonly (keyof HostRecap)[] = ['ok', 'changed', 'failed', 'blocked', 'skipped', 'rescued', 'unreachable'];
+export const RECAP_STATUSES: readonly (keyof HostRecap)[] = ['ok', 'changed', 'failed', 'blocked', 'skipped', 'rescued', 'unreachable', 'undone'];
 
 /** The status that colors a host's name: the worst thing that happened on it. */
 function worstStatus(row: HostRecap): NodeStatus {

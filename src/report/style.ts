@@ -5,7 +5,7 @@ import { createColors } from 'colorette';
 import type { NodeStatus } from '../run/events.ts';
 
 export interface Palette {
-  status(status: NodeStatus | 'would-change' | 'rescued', text: string): string;
+  status(status: NodeStatus | 'would-change' | 'rescued' | 'undone', text: string): string;
   added(text: string): string;
   removed(text: string): string;
   hunk(text: string): string;
@@ -17,7 +17,7 @@ export interface Palette {
 /** Ansible's choices: green ok, yellow changed, red failed/unreachable, cyan skipped. */
 export function palette(color: boolean): Palette {
   const c = createColors({ useColor: color });
-  const byStatus: Record<NodeStatus | 'would-change' | 'rescued', (text: string) => string> = {
+  const byStatus: Record<NodeStatus | 'would-change' | 'rescued' | 'undone', (text: string) => string> = {
     ok: c.green,
     changed: c.yellow,
     'would-change': c.yellow,
@@ -26,6 +26,7 @@ export function palette(color: boolean): Palette {
     blocked: c.magenta,
     skipped: c.cyan,
     rescued: c.cyan,
+    undone: c.magenta,
   };
   return {
     status: (status, text) => byStatus[status](text),

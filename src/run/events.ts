@@ -50,8 +50,8 @@ export type RunEvent =
   | { type: 'rollback-node'; node: NodeRef; status: 'rolled-back' | 'failed' | 'refused'; message?: string }
   | { type: 'run-end'; recap: Recap; exitCode: number; aborted: boolean; durationMs: number };
 
-/** Ansible's PLAY RECAP columns per host: one per node status, and `rescued` blocks. */
-export type HostRecap = Record<NodeStatus | 'rescued', number>;
+/** Ansible's PLAY RECAP columns per host: one per node status, `rescued` blocks, and changes `undone` by rollback. */
+export type HostRecap = Record<NodeStatus | 'rescued' | 'undone', number>;
 export type Recap = Record<string, HostRecap>;
 
 export interface RunEventSink {

@@ -1,5 +1,5 @@
 import type { Recap, RunEvent, RunEventSink } from './events.ts';
-import { emptyHostRecap, tallyNode, tallyRescue } from './recap.ts';
+import { emptyHostRecap, tallyNode, tallyRescue, tallyUndone } from './recap.ts';
 
 /**
  * Counts node outcomes per host as events pass, and hands each node-end on with its host's
@@ -7,6 +7,7 @@ import { emptyHostRecap, tallyNode, tallyRescue } from './recap.ts';
  */
 export class RecapCollector implements RunEventSink {
   readonly recap: Recap = {};
+  private readonly undone = new Set<string>();
   constructor(private readonly next: RunEventSink) {}
 
   addHosts(hosts: string[]): void {
@@ -20,6 +21,11 @@ export class RecapCollector implements RunEventSink {
       return;
     }
     if (event.type === 'block-rescued') tallyRescue(this.recap, event.host, event.failedNodes.length);
+    // A node's change undone once counts once, however many of its loop items were undone.
+    if (event.type === 'rollback-node' && event.status === 'rolled-back' && !this.undone.has(event.node.nodeId)) {
+      this.undone.add(event.node.nodeId);
+      tallyUndone(this.recap, event.node.host);
+    }
     this.next.emit(event);
   }
 }

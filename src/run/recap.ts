@@ -4,7 +4,7 @@
 import type { HostRecap, NodeStatus, Recap } from './events.ts';
 
 export function emptyHostRecap(): HostRecap {
-  return { ok: 0, changed: 0, failed: 0, blocked: 0, skipped: 0, rescued: 0, unreachable: 0 };
+  return { ok: 0, changed: 0, failed: 0, blocked: 0, skipped: 0, rescued: 0, unreachable: 0, undone: 0 };
 }
 
 /**
@@ -22,6 +22,14 @@ export function tallyRescue(recap: Recap, host: string, failedNodes: number): Ho
   const row = (recap[host] ??= emptyHostRecap());
   row.failed -= failedNodes;
   row.rescued += 1;
+  return row;
+}
+
+/** A change rollback undid: it is no longer counted as changed, but as undone. */
+export function tallyUndone(recap: Recap, host: string): HostRecap {
+  const row = (recap[host] ??= emptyHostRecap());
+  if (row.changed > 0) row.changed -= 1;
+  row.undone += 1;
   return row;
 }
 

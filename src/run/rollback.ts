@@ -9,12 +9,15 @@ import { createTaskContext } from './task-context.ts';
 
 /**
  * Undoes what a failed play changed: first each module's own `rollback` for the changes this
- * run applied in that play, newest first (reverse graph order); then the play's `rollback:`
+ * run applied in that play, newest first (reverse graph order; core modules' only with
+ * `undo_on_failure: true`); then the play's `rollback:`
  * tasks, as a graph of their own over the play's hosts. A rollback step that fails is reported
  * and the others still run: a half rollback is better than none.
  */
 export async function rollbackPlay(run: RunContext, graph: PlayGraph, appliedMark: number, reason: string): Promise<void> {
-  const applied = run.ledger.appliedSince(appliedMark);
+  // Ansible undoes nothing: core modules' changes are undone only when the play asks for it. A
+  // module of playgraph's own kind (redis.*, a user's) keeps its undo: it was written for it.
+  const applied = run.ledger.appliedSince(appliedMark).filter((change) => graph.play.undoOnFailure === true || !change.module.startsWith('core.'));
   if (applied.length === 0 && graph.play.rollback.length === 0) return;
   run.sink.emit({ type: 'rollback-start', reason });
 

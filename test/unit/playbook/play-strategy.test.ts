@@ -91,7 +91,7 @@ describe('PlayFailurePolicy', () => {
   it('does not count a failure a block\'s rescue may still make good', async () => {
     const play = await loadPlay(`- hosts: all\n  any_errors_fatal: true\n  tasks:\n    - block:\n        - id: a\n          command: "false"\n      rescue:\n        - command: "true"\n`);
     const policy = new PlayFailurePolicy(play, ['h1']);
-    policy.observe({ ...node('h1'), task: play.tasks[0] } as never, failed);
+    policy.observe({ ...(node('h1') as object), task: play.tasks[0] } as never, failed);
     expect(policy.stopReason()).toBeUndefined();
   });
 });

@@ -36,8 +36,8 @@ export const configChange: FileChange = {
 };
 
 export const applyRecap: Recap = {
-  server1: { ok: 1, changed: 2, failed: 0, blocked: 0, skipped: 1, rescued: 0, unreachable: 0 },
-  server2: { ok: 1, changed: 0, failed: 1, blocked: 1, skipped: 0, rescued: 0, unreachable: 1 },
+  server1: { ok: 1, changed: 2, failed: 0, blocked: 0, skipped: 1, rescued: 0, unreachable: 0, undone: 0 },
+  server2: { ok: 1, changed: 0, failed: 1, blocked: 1, skipped: 0, rescued: 0, unreachable: 1, undone: 0 },
 };
 
 /** Two hosts: every outcome, a warning, a diff and an error message holding the password, a rollback. */
@@ -90,7 +90,7 @@ export const checkRun: RunEvent[] = counted([
   { type: 'node-end', node: start1, status: 'changed', planned: true, after: ['build', 'config'], durationMs: 0 },
   {
     type: 'run-end',
-    recap: { server1: { ok: 1, changed: 2, failed: 0, blocked: 0, skipped: 0, rescued: 0, unreachable: 0 } },
+    recap: { server1: { ok: 1, changed: 2, failed: 0, blocked: 0, skipped: 0, rescued: 0, unreachable: 0, undone: 0 } },
     exitCode: 0,
     aborted: false,
     durationMs: 1200,

@@ -12,8 +12,8 @@ describe('formatRecap', () => {
   it('prints one Ansible-style line per host, names padded to the longest', () => {
     const recap = recapOf({ server1: { ok: 3, changed: 1 }, 'redis-long-name': { failed: 1, blocked: 2 } });
     expect(formatRecap(recap, { color: false }).split('\n')).toEqual([
-      'server1         : ok=3 changed=1 failed=0 blocked=0 skipped=0 rescued=0 unreachable=0',
-      'redis-long-name : ok=0 changed=0 failed=1 blocked=2 skipped=0 rescued=0 unreachable=0',
+      'server1         : ok=3 changed=1 failed=0 blocked=0 skipped=0 rescued=0 unreachable=0 undone=0',
+      'redis-long-name : ok=0 changed=0 failed=1 blocked=2 skipped=0 rescued=0 unreachable=0 undone=0',
     ]);
   });
 

@@ -32,7 +32,7 @@ describe('TtyReporter', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const text = stripAnsi(terminal.text());
     // The live view: a line per host with its counts.
-    expect(text).toContain('server1 : ok=1 changed=2 failed=0 blocked=0 skipped=1 rescued=0 unreachable=0');
+    expect(text).toContain('server1 : ok=1 changed=2 failed=0 blocked=0 skipped=1 rescued=0 unreachable=0 undone=0');
     // After it, in the plain wording: what changed (with its diff), what failed, the rollback.
     expect(text).toContain('[server1] changed: config (Write node configs) — write /etc/redis/7300.conf\n--- before: /etc/redis/7300.conf');
     expect(text).toContain('[server2] failed: config (Write node configs)');
@@ -42,8 +42,8 @@ describe('TtyReporter', () => {
     expect(text).not.toContain('skipped: tune');
     expect(text.trimEnd().split('\n').slice(-5)).toEqual([
       'PLAY RECAP',
-      'server1 : ok=1 changed=2 failed=0 blocked=0 skipped=1 rescued=0 unreachable=0',
-      'server2 : ok=1 changed=0 failed=1 blocked=1 skipped=0 rescued=0 unreachable=1',
+      'server1 : ok=1 changed=2 failed=0 blocked=0 skipped=1 rescued=0 unreachable=0 undone=0',
+      'server2 : ok=1 changed=0 failed=1 blocked=1 skipped=0 rescued=0 unreachable=1 undone=0',
       '',
       'finished in 99.0s, exit code 3',
     ]);
