@@ -42,7 +42,8 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
     const started = Date.now();
     // The task's check_mode, once its invocation says; until then the run's --check.
     let checkMode = run.checkMode;
-    const upstream = () => (checkMode ? ledger.plannedUpstream(node.id, dependencies.map((dep) => dep.id)) : []);
+    // Only under --check are upstream changes plans (a check_mode task in a normal run follows real ones).
+    const upstream = () => (run.checkMode && checkMode ? ledger.plannedUpstream(node.id, dependencies.map((dep) => dep.id)) : []);
     if (node.section === 'handlers' && !ledger.handlerNotified(node.notifiedBy)) {
       // Ansible neither shows nor counts a handler nobody notified.
       const message = 'handler not notified';
