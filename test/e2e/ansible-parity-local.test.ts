@@ -41,6 +41,25 @@ describe('handlers flush where ansible-playbook flushes them', () => {
   });
 });
 
+describe('include_tasks and import_tasks as ansible-playbook runs them', () => {
+  it('includes per loop item with loop_var and index_var, applies when and apply, in order', async () => {
+    for (const tags of [[], ['--tags', 'applied']]) {
+      const playbook = 'test/fixtures/e2e/includes/includes.yaml';
+      const ansibleLog = path.join(dir, `includes${tags.length}.ansible.log`);
+      const ansible = await ansiblePlaybook(['-i', inventory, playbook, '-e', `log=${ansibleLog}`, ...tags]);
+      expect(ansible.code, ansible.stdout).toBe(0);
+      const log = path.join(dir, `includes${tags.length}.playgraph.log`);
+      const ours = await playgraph(['run', playbook, '-i', inventory, '-e', `log=${log}`, ...tags]);
+      expect(ours.code, ours.stdout + ours.stderr).toBe(0);
+      expect((await readFile(log, 'utf8')).split('\n')).toEqual((await readFile(ansibleLog, 'utf8')).split('\n'));
+    }
+    expect((await readFile(path.join(dir, 'includes0.ansible.log'), 'utf8')).split('\n').filter(Boolean)).toEqual([
+      'hello ann 0', 'bye ann', 'hello bob 1', 'bye bob', 'tagged', 'hello carol 9', 'bye carol', 'tagged',
+    ]);
+    expect((await readFile(path.join(dir, 'includes2.ansible.log'), 'utf8')).split('\n').filter(Boolean)).toEqual(['tagged']);
+  });
+});
+
 describe('blocks run as ansible-playbook runs them', () => {
   it('rescues, runs always, skips and stops where Ansible does, with the same recap', async () => {
     const { ansible, ours, expected, actual } = await runBoth('test/fixtures/e2e/blocks/blocks.yaml');
