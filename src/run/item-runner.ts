@@ -24,6 +24,14 @@ export interface NodeScope {
   sink: RunEventSink;
 }
 
+/**
+ * A failed command as the playbook sees it (register, failed_when, until): its exit code and its
+ * stderr without the final newline, as Ansible's command result strips it.
+ */
+export function failedCommandResult(error: CommandError): ItemResult {
+  return { changed: false, failed: true, rc: error.exitCode, stderr: error.stderr.replace(/\r?\n$/, ''), msg: error.message };
+}
+
 /** The result as `register:` keeps it: without what only the run uses (the files, the plan flag). */
 export function withoutInternals(result: ItemResult): Vars {
   const { files: _files, planned: _planned, ...rest } = result;
@@ -86,7 +94,7 @@ async function attemptModule(run: RunContext, node: GraphNode, module: TaskModul
     // A failed command is a result the playbook may inspect (failed_when, until, register);
     // with `until`, Ansible registers the failed attempt and evaluates `until` on it.
     if (error instanceof CommandError && (node.task.failedWhen !== undefined || node.task.until !== undefined)) {
-      return { changed: false, failed: true, rc: error.exitCode, stderr: error.stderr, msg: error.message };
+      return failedCommandResult(error);
     }
     throw error;
   }

@@ -8,7 +8,7 @@ import { moduleKeyPosition } from '../playbook/module-position.ts';
 import type { NodeRef, NodeStatus } from './events.ts';
 import { explainUndefined, type HostVars } from './host-vars.ts';
 import { invocationFromVars, invocationVars } from './invocation.ts';
-import { runItem, type ItemResult, type NodeScope } from './item-runner.ts';
+import { failedCommandResult, runItem, type ItemResult, type NodeScope } from './item-runner.ts';
 import { collateResults } from './loop-result.ts';
 import { noLogSink } from './no-log.ts';
 import { runVarSources, type RunContext } from './run-context.ts';
@@ -128,7 +128,7 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
         ledger.markUnreachable(targetHost, reason);
         return finish('unreachable', { message: reason });
       }
-      register({ changed: false, failed: true, msg: message, ...(error instanceof CommandError ? { rc: error.exitCode, stderr: error.stderr } : {}) });
+      register(error instanceof CommandError ? { ...failedCommandResult(error), msg: message } : { changed: false, failed: true, msg: message });
       return finish('failed', { message, ...(task.ignoreErrors && !(error instanceof InputError) ? { ignoredError: true } : {}) });
     }
   };
@@ -163,7 +163,7 @@ async function runLoopItem(run: () => Promise<ItemResult>, looped: boolean): Pro
     return await run();
   } catch (error) {
     if (!looped || error instanceof ConnectError || error instanceof AbortedError) throw error;
-    const message = (error as Error).message ?? String(error);
-    return { changed: false, failed: true, msg: message, ...(error instanceof CommandError ? { rc: error.exitCode, stderr: error.stderr } : {}) };
+    if (error instanceof CommandError) return failedCommandResult(error);
+    return { changed: false, failed: true, msg: (error as Error).message ?? String(error) };
   }
 }
