@@ -15,6 +15,7 @@ import type { PlayHost } from '../modules/module.ts';
 import { parseExtraVars } from '../playbook/vars.ts';
 import { playHostsVars } from './host-vars.ts';
 import { resolveInvocation, type Invocation } from './invocation.ts';
+import { NO_LOG_MESSAGE } from './no-log.ts';
 import { resolveConnectionSpec } from './host-connections.ts';
 import { taskSearchPath } from './search-path.ts';
 import { SecretMasker, secretsFromVars } from './secrets.ts';
@@ -141,8 +142,10 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
   for (const node of graph.nodes.values()) {
     const task = node.task;
     const module = await registry.get(task.module, moduleKeyPosition(task));
-    const deferred = (cause: unknown) => {
+    // A no_log task's refusal keeps its place but not its text: its params may hold what it hides.
+    const deferred = (cause: unknown, hidden = false) => {
       if (cause instanceof UndefinedVariableError && (runtimeNames.has(cause.variable) || cause.variable === task.loopVar)) return;
+      if (hidden) throw new InputError(NO_LOG_MESSAGE, (cause instanceof InputError ? cause.position : undefined) ?? moduleKeyPosition(task));
       throw cause;
     };
     let invocation: Invocation;
@@ -162,7 +165,7 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
         await module.preflight?.({ host: { name: node.host, vars: item.vars }, baseDir: play.baseDir, searchPath, play: playView }, item.params);
       } catch (error) {
         // A module's own refusal without a position points at its task.
-        deferred(error instanceof InputError && !error.position ? new InputError(error.message, position, { cause: error }) : error);
+        deferred(error instanceof InputError && !error.position ? new InputError(error.message, position, { cause: error }) : error, item.noLog);
       }
     }
   }

@@ -134,6 +134,13 @@ describe('no_log, check_mode, diff', () => {
     await expect(failure).rejects.not.toThrow(/bogus/);
   });
 
+  it("hides a no_log task's refusal by its module's preflight too (a template not found)", async () => {
+    const failure = prepared('    - id: t\n      template: { src: hush-missing.j2, dest: /tmp/x }\n      no_log: true\n');
+    await expect(failure).rejects.toThrow(new RegExp(`play\\.yaml:5:\\d+: ${NO_LOG_MESSAGE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    await expect(failure).rejects.not.toThrow(/hush-missing/);
+    await expect(prepared('    - id: t\n      template: { src: hush-missing.j2, dest: /tmp/x }\n')).rejects.toThrow(/hush-missing/);
+  });
+
   it('still defers a no_log param that needs a later result to the run', async () => {
     const run = await prepared('    - id: probe\n      command: "true"\n      register: out\n    - id: t\n      file: { path: "/t/{{ out.stdout }}" }\n      no_log: true\n');
     expect(paths((await invocationOf(run, 't', 'a', { out: { stdout: 'x' } })) as Run)).toEqual(['/t/x']);
