@@ -15,6 +15,8 @@ export interface RescuedBlock {
   host: string;
   /** The failed nodes the rescue made good. */
   failedNodes: string[];
+  /** The block's nodes the failure kept from running: Ansible neither runs nor counts them. */
+  blockedNodes: string[];
 }
 
 export class BlockGates {
@@ -113,7 +115,8 @@ export class BlockGates {
         return outcome?.status === 'failed' && !outcome.ignoredError && !outcome.rescued;
       });
       for (const id of failedNodes) this.outcomes.get(id)!.rescued = true;
-      found.push({ block, host: node.host, failedNodes });
+      const blockedNodes = this.nodesOf(block.block, node.host).filter((id) => this.outcomes.get(id)?.status === 'blocked');
+      found.push({ block, host: node.host, failedNodes, blockedNodes });
     }
     return found;
   }

@@ -45,7 +45,7 @@ export type RunEvent =
       durationMs: number;
     }
   /** A block's rescue passed on a host: its failed tasks count as rescued, not failed (Ansible's recap). */
-  | { type: 'block-rescued'; playIndex: number; host: string; block: string; failedNodes: string[] }
+  | { type: 'block-rescued'; playIndex: number; host: string; block: string; failedNodes: string[]; blockedNodes?: string[] }
   | { type: 'rollback-start'; reason: string }
   | { type: 'rollback-node'; node: NodeRef; status: 'rolled-back' | 'failed' | 'refused'; message?: string }
   | { type: 'run-end'; recap: Recap; exitCode: number; aborted: boolean; durationMs: number };

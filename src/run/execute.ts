@@ -135,7 +135,7 @@ async function runBatches(
           durationMs: 0,
         }),
       blockRescued: (rescued) =>
-        collector.emit({ type: 'block-rescued', playIndex: batch.playIndex, host: rescued.host, block: rescued.block.name ?? rescued.block.id, failedNodes: rescued.failedNodes }),
+        collector.emit({ type: 'block-rescued', playIndex: batch.playIndex, host: rescued.host, block: rescued.block.name ?? rescued.block.id, failedNodes: rescued.failedNodes, blockedNodes: rescued.blockedNodes }),
       nodeDone: (node, outcome) => policy.observe(node, outcome),
       stopReason: () => policy.stopReason(),
     });

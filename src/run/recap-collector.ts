@@ -20,7 +20,7 @@ export class RecapCollector implements RunEventSink {
       this.next.emit({ ...event, hostRecap: { ...row } });
       return;
     }
-    if (event.type === 'block-rescued') tallyRescue(this.recap, event.host, event.failedNodes.length);
+    if (event.type === 'block-rescued') tallyRescue(this.recap, event.host, event.failedNodes.length, event.blockedNodes?.length ?? 0);
     // A node's change undone once counts once, however many of its loop items were undone.
     if (event.type === 'rollback-node' && event.status === 'rolled-back' && !this.undone.has(event.node.nodeId)) {
       this.undone.add(event.node.nodeId);

@@ -17,10 +17,14 @@ export function tallyNode(recap: Recap, host: string, status: NodeStatus, ignore
   return row;
 }
 
-/** A rescued block: its failures move from failed to one `rescued`, as Ansible's recap shows it. */
-export function tallyRescue(recap: Recap, host: string, failedNodes: number): HostRecap {
+/**
+ * A rescued block: its failures move from failed to one `rescued`, and the tasks the failure
+ * kept from running are no longer blocked, as Ansible's recap shows it.
+ */
+export function tallyRescue(recap: Recap, host: string, failedNodes: number, blockedNodes = 0): HostRecap {
   const row = (recap[host] ??= emptyHostRecap());
   row.failed -= failedNodes;
+  row.blocked -= blockedNodes;
   row.rescued += 1;
   return row;
 }
