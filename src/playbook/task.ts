@@ -2,6 +2,7 @@ import { InputError, type SourcePosition } from '../errors.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import type { YamlSource } from '../yaml/source.ts';
 import { moduleArgs } from './module-args.ts';
+import { becomeMethodValue } from './play-keywords.ts';
 import { flagValue, LOOP_WITH_KEYWORDS, parseTaskLoop, variableName } from './task-loop.ts';
 import type { TaskSpec } from './types.ts';
 import {
@@ -17,9 +18,6 @@ export const TASK_KEYWORDS = [
   'environment',
 ] as const;
 const KEYWORDS = new Set<string>(TASK_KEYWORDS);
-
-/** become_method values playgraph's connections can run (src/connect/remote-command.ts). */
-const BECOME_METHODS = ['sudo', 'su'];
 
 /** Ansible task keywords playgraph does not implement: say so rather than call them modules. */
 const UNSUPPORTED = new Map<string, string>([
@@ -90,14 +88,6 @@ function environmentValue(entry: MapEntry): unknown {
   throw new InputError("'environment' must be a mapping of variable names to values (or a template of one)", entry.position);
 }
 
-function becomeMethod(entry: MapEntry): string {
-  const method = stringValue(entry);
-  if (!BECOME_METHODS.includes(method) && !/\{\{/.test(method)) {
-    throw new InputError(`become_method '${method}' is not supported (${BECOME_METHODS.join(', ')} are)`, entry.position);
-  }
-  return method;
-}
-
 function checkModuleKeys(moduleKeys: MapEntry[], entries: MapEntry[], position: SourcePosition): MapEntry {
   for (const entry of moduleKeys) {
     const hint = UNSUPPORTED.get(entry.key);
@@ -158,7 +148,7 @@ export function parseTask(source: YamlSource, node: unknown, position: SourcePos
   if (get('delegate_to')) spec.delegateTo = stringValue(get('delegate_to')!);
   if (get('become')) spec.become = booleanValue(get('become')!);
   if (get('become_user')) spec.becomeUser = stringValue(get('become_user')!);
-  if (get('become_method')) spec.becomeMethod = becomeMethod(get('become_method')!);
+  if (get('become_method')) spec.becomeMethod = becomeMethodValue(get('become_method')!);
   if (get('no_log')) spec.noLog = flagValue(get('no_log')!);
   if (get('check_mode')) spec.checkMode = flagValue(get('check_mode')!);
   if (get('diff')) spec.diff = flagValue(get('diff')!);

@@ -113,6 +113,15 @@ export interface Play {
   /** Extra directories to find task modules in, resolved against the playbook's directory. */
   modules: string[];
   become?: boolean;
+  /** `become_user:` and `become_method:` for every task of the play, under each task's own. */
+  becomeUser?: string;
+  becomeMethod?: string;
+  /** `remote_user:`, `connection:`, `port:`: how hosts are reached, under their ansible_* variables. */
+  remoteUser?: string;
+  connection?: string;
+  port?: number;
+  /** The play's `tags:`, which every task of it carries too. */
+  tags?: string[];
   /** Where the play starts, for errors about the play itself (its hosts, its keys). */
   position: SourcePosition;
   /** Directory of the file the play came from, for relative paths (templates, copy src). */

@@ -23,9 +23,9 @@ export function becomeFor(task: TaskSpec, play: Play, vars: Vars, hostName: stri
 /**
  * Whom a task becomes when it becomes, and how, with become's precedence: the host's
  * ansible_become_user / ansible_become_method variables, then the task's become_user /
- * become_method keywords. Undefined leaves the connection's default (root, through sudo).
+ * become_method keywords, then the play's. Undefined leaves the connection's default (root, through sudo).
  */
-export function becomeAsFor(task: TaskSpec, vars: Vars, hostName: string): { becomeUser?: string; becomeMethod?: BecomeMethod } {
+export function becomeAsFor(task: TaskSpec, play: Play, vars: Vars, hostName: string): { becomeUser?: string; becomeMethod?: BecomeMethod } {
   const position = task.keyPositions['become_user'] ?? task.position;
   const pick = (variable: unknown, keyword: string | undefined, key: string) => {
     const value = variable ?? (keyword === undefined ? undefined : renderValue(keyword, vars, task.keyPositions[key] ?? position));
@@ -33,8 +33,8 @@ export function becomeAsFor(task: TaskSpec, vars: Vars, hostName: string): { bec
     if (typeof value !== 'string' || value === '') throw new InputError(`${key} must be a name, got ${JSON.stringify(value)}`, task.keyPositions[key] ?? position);
     return value;
   };
-  const user = pick(vars['ansible_become_user'], task.becomeUser, 'become_user');
-  const method = pick(vars['ansible_become_method'], task.becomeMethod, 'become_method');
+  const user = pick(vars['ansible_become_user'], task.becomeUser ?? play.becomeUser, 'become_user');
+  const method = pick(vars['ansible_become_method'], task.becomeMethod ?? play.becomeMethod, 'become_method');
   return {
     ...(user !== undefined ? { becomeUser: user } : {}),
     ...(method !== undefined ? { becomeMethod: becomeMethodOf(hostName, method) } : {}),

@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import { CONNECTION_VARIABLES, connectionSpecFor } from '../inventory/connection-spec.ts';
 import type { ConnectionSpec } from '../inventory/types.ts';
 import type { Play } from '../playbook/types.ts';
-import { hostVarsFor, type VarSources } from './host-vars.ts';
+import { hostVarsFor, withPlayConnection, type VarSources } from './host-vars.ts';
 
 /** What connection specs are resolved from: the inventory and the extra vars. */
 export type ConnectionVarSources = Pick<VarSources, 'inventory' | 'extraVars'>;
@@ -38,7 +38,7 @@ export function resolveConnectionSpec(sources: ConnectionVarSources, scope: Play
     const error = resolved.unresolved.get(name);
     if (error) throw fail(`${name}: ${error.message}`, error);
   }
-  return connectionSpecFor({ name: host, vars: resolved.vars });
+  return connectionSpecFor({ name: host, vars: withPlayConnection(scope.play, resolved.vars) });
 }
 
 /**

@@ -79,6 +79,19 @@ export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], ho
   return { vars, unresolved };
 }
 
+/**
+ * The host's variables with the play's connection keywords (remote_user, connection, port) under
+ * them, as Ansible's PlayContext applies keywords and then lets the ansible_* variables override.
+ */
+export function withPlayConnection(play: Play, vars: Vars): Vars {
+  const keywords: Vars = {};
+  if (play.remoteUser !== undefined) keywords.ansible_user = play.remoteUser;
+  if (play.connection !== undefined) keywords.ansible_connection = play.connection;
+  if (play.port !== undefined) keywords.ansible_port = play.port;
+  const set = Object.fromEntries(Object.entries(vars).filter(([, value]) => value !== undefined && value !== null));
+  return { ...keywords, ...set };
+}
+
 /** Re-raises an undefined-variable error as the error of the variable's own template, if any. */
 export function explainUndefined(error: unknown, hostVars: HostVars): unknown {
   if (error instanceof UndefinedVariableError) return hostVars.unresolved.get(error.variable) ?? error;
@@ -93,7 +106,7 @@ export function explainUndefined(error: unknown, hostVars: HostVars): unknown {
 export function playHostsVars(run: VarSources, graph: PlayGraph): PlayHost[] {
   return (graph.patternHosts ?? graph.hosts).map((name) => {
     const vars = hostVarsFor(run, graph.play, graph.hosts, name).vars;
-    const { kind, address, port } = connectionSpecFor({ name, vars });
+    const { kind, address, port } = connectionSpecFor({ name, vars: withPlayConnection(graph.play, vars) });
     return { name, vars, connection: { kind, address, port } };
   });
 }

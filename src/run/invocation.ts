@@ -115,7 +115,7 @@ export function invocationFromVars(graph: PlayGraph, node: GraphNode, hostVars: 
     }
     const targetHost = task.delegateTo === undefined ? node.host : String(renderValue(task.delegateTo, vars, task.keyPositions['delegate_to']));
     const position = moduleKeyPosition(task);
-    const becomeAs = becomeAsFor(task, vars, node.host);
+    const becomeAs = becomeAsFor(task, graph.play, vars, node.host);
     const items: InvocationItem[] = [];
     const skippedItems: SkippedItem[] = [];
     (loop ?? [undefined]).forEach((_, index) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.ts';
-import { becomeFor } from '../../../src/run/become.ts';
+import { becomeAsFor, becomeFor } from '../../../src/run/become.ts';
 import { play, task } from '../../helpers/play.ts';
 
 describe('becomeFor', () => {
@@ -31,5 +31,23 @@ describe('becomeFor', () => {
     const run = () => becomeFor(task('t'), play([]), { ansible_become: 'sometimes' }, 'web1');
     expect(run).toThrow(InputError);
     expect(run).toThrow(/host web1: ansible_become must be a boolean/);
+  });
+});
+
+describe('becomeAsFor', () => {
+  it.each([
+    // [task keywords, play keywords, variables, expected]
+    [{}, {}, {}, {}],
+    [{}, { becomeUser: 'redis', becomeMethod: 'su' }, {}, { becomeUser: 'redis', becomeMethod: 'su' }],
+    [{ becomeUser: 'app' }, { becomeUser: 'redis', becomeMethod: 'su' }, {}, { becomeUser: 'app', becomeMethod: 'su' }],
+    [{ becomeUser: '{{ who }}' }, {}, { who: 'web' }, { becomeUser: 'web' }],
+    // The host's variables win over every keyword, as Ansible's connection variables do.
+    [{ becomeUser: 'app', becomeMethod: 'sudo' }, { becomeUser: 'redis' }, { ansible_become_user: 'ops', ansible_become_method: 'su' }, { becomeUser: 'ops', becomeMethod: 'su' }],
+  ])('task %j, play %j, vars %j -> %j', (taskKeywords, playKeywords, vars, expected) => {
+    expect(becomeAsFor(task('t', taskKeywords), play([], playKeywords), vars, 'h')).toEqual(expected);
+  });
+
+  it('refuses a method the connections cannot run, naming the host', () => {
+    expect(() => becomeAsFor(task('t', { becomeMethod: '{{ m }}' }), play([]), { m: 'doas' }, 'web1')).toThrow(/host web1: become method 'doas' is not supported/);
   });
 });

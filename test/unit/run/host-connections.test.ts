@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.ts';
 import { loadInventory } from '../../../src/inventory/load.ts';
 import type { Inventory, Vars } from '../../../src/inventory/types.ts';
+import type { Play } from '../../../src/playbook/types.ts';
 import { resolveConnectionSpec } from '../../../src/run/host-connections.ts';
 import { prepareRun } from '../../../src/run/prepare.ts';
 import { play } from '../../helpers/play.ts';
@@ -22,8 +23,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function spec(host: string, options: { playVars?: Vars; extraVars?: Vars } = {}) {
-  const scope = { playIndex: 0, play: play([], { vars: options.playVars ?? {} }), hosts: [host] };
+function spec(host: string, options: { playVars?: Vars; extraVars?: Vars; keywords?: Partial<Play> } = {}) {
+  const scope = { playIndex: 0, play: play([], { vars: options.playVars ?? {}, ...options.keywords }), hosts: [host] };
   return resolveConnectionSpec({ inventory, extraVars: options.extraVars ?? {} }, scope, host);
 }
 
@@ -31,6 +32,26 @@ describe('resolveConnectionSpec', () => {
   it('renders templated connection variables: a lookup, another variable, a play variable', () => {
     expect(spec('web1')).toMatchObject({ kind: 'ssh', address: '127.0.0.9', port: 22, user: 'deploy' });
     expect(spec('web2', { playVars: { ssh_port: 2222 } })).toMatchObject({ address: '127.0.0.2', port: 2222 });
+  });
+
+  it("takes the play's remote_user, connection and port where no ansible_* variable says otherwise, as Ansible", () => {
+    const keywords = { remoteUser: 'from-keyword', connection: 'local', port: 2022 };
+    // web1's inventory gives ansible_user: the variable wins over the keyword.
+    expect(spec('web1', { keywords })).toMatchObject({ kind: 'local', user: 'deploy', port: 2022 });
+    expect(spec('web1', { keywords, extraVars: { ansible_port: 2200 } }).port).toBe(2200);
+    expect(spec('broken', { keywords: { remoteUser: 'from-keyword' }, playVars: { no_such_address: 'b' } }).user).toBe('deploy');
+    // quiet says ansible_connection: local, web2 its own ansible_port.
+    expect(spec('quiet', { keywords: { connection: 'ssh' } }).kind).toBe('local');
+    expect(spec('web2', { keywords, playVars: { ssh_port: 2222 } }).port).toBe(2222);
+  });
+
+  it('uses the keywords for a host whose inventory is silent on them', async () => {
+    const file = path.join(dir, 'plain.yaml');
+    await writeFile(file, 'all:\n  hosts:\n    plain: {}\n');
+    const scope = { playIndex: 0, play: play([], { remoteUser: 'ops', connection: 'local', port: 2022 }), hosts: ['plain'] };
+    expect(resolveConnectionSpec({ inventory: await loadInventory([file]), extraVars: {} }, scope, 'plain')).toEqual({
+      kind: 'local', address: 'plain', port: 2022, user: 'ops', become: false,
+    });
   });
 
   it('takes Ansible precedence: play vars over inventory, extra vars over both', () => {
