@@ -5,7 +5,7 @@ import { parsePythonLiteral } from '../inventory/python-literal.ts';
 import type { Vars } from '../inventory/types.ts';
 import { compileJinja, outermostFilter } from './jinja-compile.ts';
 import { pythonMethod } from './python-methods.ts';
-import { Slice, applySlice, pythonOperators, sequenceIndex } from './python-operators.ts';
+import { Slice, applySlice, pyTruthy, pythonOperators, sequenceIndex } from './python-operators.ts';
 import { PyTuple, pythonStr } from './python-text.ts';
 import { TemplateFilterError, installAnsibleFilters, type TemplateEnvironment } from './template-filters.ts';
 import { installAnsibleTests } from './template-tests.ts';
@@ -318,23 +318,21 @@ export function renderValue(value: unknown, vars: Vars, position?: SourcePositio
   return value;
 }
 
-/** Python's truthiness, which Jinja conditions follow (empty list and dict are false). */
-export function isTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
-  if (typeof value === 'string') return !/^(false|no|off|0|)$/i.test(value.trim());
-  return Boolean(value);
-}
-
 /**
- * Evaluate a `when`/`changed_when`/`failed_when`/`until` condition: a bare Jinja expression as
- * Ansible writes them (`result.rc == 0 and x is defined`), a literal boolean, or (tolerated, as
- * Ansible does with a warning) a `{{ }}` template. A string result "false"/"no"/"0" is false,
- * as with Ansible's conditional on a variable holding such a string.
+ * Evaluate a `when`/`changed_when`/`failed_when`/`until` condition as Ansible 2.14's Conditional
+ * does: a literal boolean; a bare Jinja expression (`result.rc == 0 and x is defined`) judged by
+ * Python's truthiness (an empty list is false, the string "false" is true); or (tolerated, as
+ * Ansible does with a warning) a `{{ }}` template, rendered first: a non-text result is judged
+ * as it is, an empty one is false, and other text is then evaluated as an expression itself
+ * (so "{{ 'n == 3' }}" tests n, and "{{ word }}" holding "yes" names the undefined `yes`).
  */
 export function evaluateCondition(expr: string | boolean, vars: Vars, position?: SourcePosition): boolean {
   if (typeof expr === 'boolean') return expr;
+  let conditional: unknown = expr;
+  if (TEMPLATE_MARKERS.test(expr)) {
+    conditional = renderString(expr, vars, position);
+    if (typeof conditional !== 'string' || conditional === '') return pyTruthy(conditional);
+  }
   // Ansible templates `{% if expr %}`, where backslashes in strings escape as in any block.
-  const value = TEMPLATE_MARKERS.test(expr) ? renderString(expr, vars, position) : evaluate(expr, 'text', vars, position);
-  return isTruthy(value);
+  return pyTruthy(evaluate(conditional as string, 'text', vars, position, expr));
 }

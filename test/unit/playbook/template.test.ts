@@ -171,7 +171,9 @@ describe('evaluateCondition', () => {
     ['ports', true],
     ['[]', false],
     ['{}', false],
-    ['flag', false],
+    // Ansible 2.14 judges a bare string by Python's truthiness: 'no' is true (write `flag | bool`).
+    ['flag', true],
+    ['flag | bool', false],
     ['"{{ port == 7300 }}"', true],
     ['{{ port == 1 }}', false],
   ];

@@ -5,15 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
 import type { Vars } from '../../../../src/inventory/types.ts';
+import { pyTruthy } from '../../../../src/playbook/python-operators.ts';
 import { pythonStr } from '../../../../src/playbook/python-text.ts';
-import { renderValue } from '../../../../src/playbook/template.ts';
+import { evaluateCondition, renderValue } from '../../../../src/playbook/template.ts';
 import { renderTemplateFile } from '../../../../src/playbook/template-file.ts';
 
 // The template oracle: each corpus case rendered by Ansible's Templar and by playgraph.
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export type Mode = 'value' | 'text';
+export type Mode = 'value' | 'text' | 'condition';
 export interface OracleCase {
   mode: Mode;
   source: string;
@@ -33,11 +34,13 @@ export function loadCorpus(): Corpus {
     vars: Vars;
     value: string[];
     text: string[];
+    conditions?: string[];
     known_differences?: Record<string, string>;
   };
   const cases = [
     ...raw.value.map((source) => ({ mode: 'value' as const, source })),
     ...raw.text.map((source) => ({ mode: 'text' as const, source })),
+    ...(raw.conditions ?? []).map((source) => ({ mode: 'condition' as const, source })),
   ];
   return { vars: raw.vars, cases, known: new Map(Object.entries(raw.known_differences ?? {})) };
 }
@@ -59,6 +62,8 @@ export function renderWithAnsible(python: string, corpus: Corpus): Rendering[] {
   const output = execFileSync(python, [join(here, 'render-with-ansible.py')], {
     input: JSON.stringify({ vars: corpus.vars, cases: corpus.cases }),
     encoding: 'utf8',
+    // Ansible warns on stderr about conditions written as templates; the corpus has some on purpose.
+    stdio: ['pipe', 'pipe', 'ignore'],
     maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(output) as Rendering[];
@@ -77,7 +82,9 @@ export function renderWithPlaygraph(corpus: Corpus, testCase: OracleCase): Rende
     const value =
       testCase.mode === 'text'
         ? renderTemplateFile(testCase.source, corpus.vars, 'corpus.j2')
-        : renderValue(testCase.source, corpus.vars);
+        : testCase.mode === 'condition'
+          ? evaluateCondition(testCase.source, corpus.vars)
+          : renderValue(testCase.source, corpus.vars);
     // JSON's view, as the oracle's: a tuple is a list there.
     return { kind: kindOf(value), value: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) };
   } catch (error) {
@@ -91,7 +98,11 @@ export function renderWithPlaygraph(corpus: Corpus, testCase: OracleCase): Rende
  * keeps a lone expression's type, and the module argument Ansible's str would be coerced into is
  * that number (the issue asks for "{{ n }}" to stay an int; Ansible keeps only bare variables).
  */
-export function difference(ansible: Rendering, ours: Rendering): string | undefined {
+export function difference(ansible: Rendering, ours: Rendering, mode: Mode = 'value'): string | undefined {
+  // A condition's result is judged by its truthiness (Conditional returns a first-pass value as is).
+  if (mode === 'condition' && !('error' in ansible) && ansible.kind !== 'bool') {
+    ansible = { kind: 'bool', value: pyTruthy(ansible.value) };
+  }
   const show = (r: Rendering) => ('error' in r ? `error ${r.error}` : `${r.kind} ${JSON.stringify(r.value)}`);
   if ('error' in ansible || 'error' in ours) {
     return 'error' in ansible && 'error' in ours ? undefined : `ansible: ${show(ansible)}, playgraph: ${show(ours)}`;

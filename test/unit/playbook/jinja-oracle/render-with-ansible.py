@@ -2,6 +2,7 @@
 
 Reads JSON on stdin: {"vars": {...}, "cases": [{"mode": "value" | "text", "source": "..."}]}.
 "value" renders as Ansible renders a task argument (Templar.template, convert_data on);
+"condition" evaluates as a task's `when:` (Conditional.evaluate_conditional);
 "text" as the template module renders a file (do_template: no conversion, trailing newlines kept).
 Writes one JSON list on stdout: {"kind": python type, "value": JSON value, "text": str()} or
 {"error": exception class}. Run with Debian's /usr/bin/python3, where the ansible package lives.
@@ -10,6 +11,7 @@ import json
 import sys
 
 from ansible.parsing.dataloader import DataLoader
+from ansible.playbook.conditional import Conditional
 from ansible.template import Templar
 
 
@@ -37,7 +39,11 @@ def main():
     results = []
     for case in request["cases"]:
         try:
-            if case["mode"] == "text":
+            if case["mode"] == "condition":
+                conditional = Conditional(loader=DataLoader())
+                conditional.when = [case["source"]]
+                rendered = conditional.evaluate_conditional(templar, request["vars"])
+            elif case["mode"] == "text":
                 rendered = templar.do_template(case["source"], preserve_trailing_newlines=True,
                                                escape_backslashes=False)
             else:
