@@ -9,7 +9,10 @@ import { booleanValue, mappingValue, stringList, stringValue, type MapEntry } fr
 // told which block and part it is in, with the block's keywords applied as Ansible applies them
 // (the task's own value wins; `when` and `tags` add up). How a block runs is the scheduler's.
 
-export const BLOCK_KEYS = ['block', 'rescue', 'always', 'name', 'when', 'become', 'tags', 'vars', 'ignore_errors', 'delegate_to'];
+export const BLOCK_KEYS = [
+  'block', 'rescue', 'always', 'name', 'when', 'become', 'tags', 'vars', 'ignore_errors', 'delegate_to',
+  'become_user', 'become_method', 'no_log', 'check_mode', 'diff', 'environment', 'any_errors_fatal',
+];
 
 /** What a block's parts parse into: tasks, and whatever else the task list carries (flush points). */
 export type ListItem = ParsedTask | symbol;
@@ -44,6 +47,17 @@ function inherit(spec: TaskSpec, keywords: Map<string, MapEntry>): void {
   if (delegate && spec.delegateTo === undefined) spec.delegateTo = stringValue(delegate);
   const ignore = keywords.get('ignore_errors');
   if (ignore && !('ignore_errors' in spec.keyPositions)) spec.ignoreErrors = booleanValue(ignore);
+  // The keywords a task holds as written (a boolean, or a template rendered when it runs).
+  const value = (key: string) => keywords.get(key)?.value as boolean | string | undefined;
+  if (keywords.has('become_user')) spec.becomeUser ??= stringValue(keywords.get('become_user')!);
+  if (keywords.has('become_method')) spec.becomeMethod ??= stringValue(keywords.get('become_method')!);
+  if (keywords.has('no_log')) spec.noLog ??= value('no_log');
+  if (keywords.has('check_mode')) spec.checkMode ??= value('check_mode');
+  if (keywords.has('diff')) spec.diff ??= value('diff');
+  if (keywords.has('any_errors_fatal')) spec.anyErrorsFatal ??= booleanValue(keywords.get('any_errors_fatal')!);
+  // A task's own environment adds to the block's, its values winning (Ansible merges them).
+  const environment = keywords.get('environment');
+  if (environment) spec.environment = spec.environment === undefined ? environment.value : [environment.value, spec.environment].flat();
 }
 
 /** A part's items: its own tasks, and each block directly inside it as one item. */

@@ -139,8 +139,18 @@ class JinjaParser extends Parser {
       } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
         this.nextToken();
         const name = this.nextToken();
-        // `none`, `true` and `false` lex as literals but are test names here.
-    if (![lexer.TOKEN_SYMBOL, lexer.TOKEN_NONE, lexer.TOKEN_BOOLEAN].includes(name.type)) this.fail(`expected name as lookup value, got ${name.value}`, name.lineno, name.colno);
+        if (name.type === lexer.TOKEN_INT || name.type === lexer.TOKEN_FLOAT) {
+          // Jinja2's `item.0` (and `item.0.1`, which lexes as the float 0.1): indexes, not names.
+          for (const index of name.value.split('.').filter(Boolean)) node = new LookupVal(tok.lineno, tok.colno, node, new Literal(name.lineno, name.colno, Number(index)));
+          // `item.0.name` lexes as `0.` then `name`: the dot went into the float.
+          const after = this.peekToken();
+          if (name.value.endsWith('.') && after?.type === lexer.TOKEN_SYMBOL) {
+            this.nextToken();
+            node = new LookupVal(tok.lineno, tok.colno, node, new Literal(after.lineno, after.colno, after.value));
+          }
+          continue;
+        }
+        if (name.type !== lexer.TOKEN_SYMBOL) this.fail(`expected name as lookup value, got ${name.value}`, name.lineno, name.colno);
         node = new LookupVal(tok.lineno, tok.colno, node, new Literal(name.lineno, name.colno, name.value));
       } else {
         break;

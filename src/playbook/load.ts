@@ -4,6 +4,7 @@ import { InputError, type SourcePosition } from '../errors.ts';
 import type { Vars } from '../inventory/types.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import { readYamlFile, type YamlSource } from '../yaml/source.ts';
+import { PLAY_TASK_KEYS, inheritPlayTags, parsePlayKeywords } from './play-keywords.ts';
 import { STRATEGY_KEYS, parsePlayStrategy } from './play-strategy.ts';
 import { expandRole, roleEntry as roleEntryOf, type RoleLoading } from './roles.ts';
 import type { ParsedTask } from './task.ts';
@@ -19,7 +20,7 @@ import {
 // vars_files are read, each task list is parsed (task-list.ts), and every task is checked before
 // anything runs.
 
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts', 'undo_on_failure', ...STRATEGY_KEYS];
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts', 'undo_on_failure', ...STRATEGY_KEYS, ...PLAY_TASK_KEYS];
 
 export interface LoadOptions {
   /** Where roles are looked for after the playbook's roles/ (--roles-path, ANSIBLE_ROLES_PATH). */
@@ -156,7 +157,7 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack, 
   if (byKey.get('become')) play.become = booleanValue(byKey.get('become')!);
   Object.assign(play, parsePlayStrategy(byKey));
   if (byKey.get('undo_on_failure')) play.undoOnFailure = booleanValue(byKey.get('undo_on_failure')!);
-  return play;
+  return inheritPlayTags(Object.assign(play, parsePlayKeywords(byKey)));
 }
 
 async function loadPlays(source: YamlSource, stack: ImportStack, options: Required<LoadOptions>): Promise<Play[]> {

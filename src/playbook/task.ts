@@ -15,19 +15,16 @@ export const TASK_KEYWORDS = [
   'id', 'name', 'needs', 'tags', 'when', 'loop', ...LOOP_WITH_KEYWORDS, 'loop_control', 'register', 'notify',
   'run_once', 'delegate_to', 'become', 'become_user', 'become_method', 'ignore_errors', 'changed_when',
   'failed_when', 'retries', 'delay', 'until', 'vars', 'args', 'listen', 'no_log', 'check_mode', 'diff',
-  'environment',
+  'environment', 'throttle', 'any_errors_fatal',
 ] as const;
 const KEYWORDS = new Set<string>(TASK_KEYWORDS);
 
 /** Ansible task keywords playgraph does not implement: say so rather than call them modules. */
 const UNSUPPORTED = new Map<string, string>([
-  ['include_tasks', 'use import_tasks'],
-  ['include', 'use import_tasks'],
-  ['include_role', 'roles are not supported'],
-  ['import_role', 'roles are not supported'],
-  ['block', 'blocks are not supported'],
-  ['rescue', 'blocks are not supported'],
-  ['always', 'blocks are not supported'],
+  ['include', 'use include_tasks or import_tasks (include was removed from Ansible)'],
+  // block, include_tasks, import_role and include_role are read before a task is (task-list.ts).
+  ['rescue', 'rescue belongs to a block: give the block: it rescues'],
+  ['always', 'always belongs to a block: give the block: it follows'],
   ['async', 'async tasks are not supported'],
   ['poll', 'async tasks are not supported'],
   ['local_action', "use delegate_to: localhost"],
@@ -35,8 +32,8 @@ const UNSUPPORTED = new Map<string, string>([
   // Ansible's other task keywords (playbook/task.py and its bases): named as keywords, so a task
   // that has one is told which keyword is missing, not that it has two module keys.
   ...[
-    'become_flags', 'become_exe', 'throttle',
-    'connection', 'remote_user', 'port', 'timeout', 'any_errors_fatal', 'ignore_unreachable', 'delegate_facts',
+    'become_flags', 'become_exe',
+    'connection', 'remote_user', 'port', 'timeout', 'ignore_unreachable', 'delegate_facts',
     'debugger', 'module_defaults', 'collections',
   ].map((keyword): [string, string] => [keyword, 'playgraph does not implement this Ansible keyword yet']),
 ]);
@@ -158,6 +155,13 @@ export function parseTask(source: YamlSource, node: unknown, position: SourcePos
   if (until) spec.until = String(conditionValue(until));
   if (get('vars')) spec.vars = mappingValue(get('vars')!);
   if (get('listen')) spec.listen = stringList(get('listen')!);
+  if (get('throttle')) {
+    const limit = count(get('throttle')!);
+    if (!Number.isInteger(limit)) throw new InputError("'throttle' must be a whole number of hosts", get('throttle')!.position);
+    // Ansible: 0 means no limit.
+    if (limit > 0) spec.throttle = limit;
+  }
+  if (get('any_errors_fatal')) spec.anyErrorsFatal = booleanValue(get('any_errors_fatal')!);
 
   const id = get('id');
   let explicitId: string | undefined;

@@ -43,6 +43,8 @@ export interface TaskSpec {
   role?: RoleRef;
   /** `any_errors_fatal:` on the task: its failure on any host ends the play for all. */
   anyErrorsFatal?: boolean;
+  /** `throttle:` at most this many of the task's nodes run at once, whatever --forks allows. */
+  throttle?: number;
   runOnce: boolean;
   delegateTo?: string;
   become?: boolean;

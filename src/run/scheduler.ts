@@ -1,3 +1,4 @@
+import { Semaphore } from '../connect/semaphore.ts';
 import { PGraph } from 'p-graph';
 import type { GraphNode, PlayGraph } from '../graph/types.ts';
 import { BlockGates, type RescuedBlock } from './block-gates.ts';
@@ -33,6 +34,12 @@ export async function runPlayGraph(graph: PlayGraph, options: ScheduleOptions): 
   for (const [before, after] of graph.edges) dependencies.get(after)!.push(before);
 
   const gates = new BlockGates(graph, outcomes);
+  const throttles = new Map<string, Semaphore>();
+  const throttleOf = (taskId: string, limit: number) => {
+    let semaphore = throttles.get(taskId);
+    if (!semaphore) throttles.set(taskId, (semaphore = new Semaphore(limit)));
+    return semaphore;
+  };
   const runOne = async (nodeId: string): Promise<void> => {
     const node = graph.nodes.get(nodeId)!;
     const before = dependencies.get(nodeId)!;
@@ -55,7 +62,13 @@ export async function runPlayGraph(graph: PlayGraph, options: ScheduleOptions): 
       options.skipNode(node, outcome);
     } else {
       try {
-        outcome = await options.runNode(node, before.map((dep) => graph.nodes.get(dep)!));
+        // throttle: the task's nodes take turns, at most that many at once.
+        const release = node.task.throttle ? await throttleOf(node.task.id, node.task.throttle).acquire() : undefined;
+        try {
+          outcome = await options.runNode(node, before.map((dep) => graph.nodes.get(dep)!));
+        } finally {
+          release?.();
+        }
       } catch (error) {
         // runNode is meant to wrap its own failures; this keeps the graph going if it did not.
         outcome = { status: 'failed', message: (error as Error).message };

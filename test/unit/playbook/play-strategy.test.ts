@@ -42,6 +42,12 @@ describe('play strategy keywords', () => {
     expect([play.serial, play.strategy, play.maxFailPercentage, play.anyErrorsFatal]).toEqual([[1, '50%'], 'linear', 25, true]);
   });
 
+  it('gives the play\'s tags to every task and reads the task keywords throttle and any_errors_fatal', async () => {
+    const play = await loadPlay(`- hosts: all\n  tags: [web]\n  remote_user: deploy\n  tasks:\n    - id: a\n      command: "true"\n      tags: own\n      throttle: 2\n      any_errors_fatal: true\n`);
+    expect(play.tasks[0]).toMatchObject({ tags: ['own', 'web'], throttle: 2, anyErrorsFatal: true });
+    expect(play.remoteUser).toBe('deploy');
+  });
+
   it.each([
     ['  strategy: host_pinned\n', "strategy 'host_pinned' is not supported"],
     ['  serial: lots\n', 'serial takes a number of hosts'],

@@ -149,6 +149,12 @@ describe('blocks as the loader reads them', () => {
     expect(play.blocks!.map((b) => [b.id, b.name, b.block.length, b.rescue.length, b.always.length])).toEqual([['block1', 'guarded', 1, 1, 0]]);
   });
 
+  it('passes no_log, become_user, check_mode and environment down, a task\'s own environment added last', async () => {
+    const yaml = '    - no_log: true\n      become_user: app\n      check_mode: false\n      environment: { A: "1", B: "1" }\n      block:\n        - command: "true"\n          environment: { B: "2" }\n';
+    const [inner] = (await loadPlay(yaml)).tasks;
+    expect(inner).toMatchObject({ noLog: true, becomeUser: 'app', checkMode: false, environment: [{ A: '1', B: '1' }, { B: '2' }] });
+  });
+
   it.each([
     ['    - block:\n        - command: "true"\n      retries: 3\n', "block keyword 'retries' is not supported"],
     ['    - block: []\n', 'a block needs at least one task under block:'],

@@ -87,3 +87,20 @@ describe('runPlayGraph', () => {
     expect(outcomes.get('second@h')!.status).toBe('skipped');
   });
 });
+
+describe('throttle', () => {
+  it('runs at most throttle nodes of a task at once, whatever the forks', async () => {
+    let running = 0;
+    let most = 0;
+    const { result } = schedule([task('slow', { throttle: 2 })], ['h1', 'h2', 'h3', 'h4', 'h5'], async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      return { status: 'ok' };
+    }, undefined, 10);
+    const outcomes = await result;
+    expect([...outcomes.values()].every((o) => o.status === 'ok')).toBe(true);
+    expect(most).toBe(2);
+  });
+});
