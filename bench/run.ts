@@ -12,11 +12,9 @@ import { acquireLabLock } from '../test/lab/lab-lock.ts';
 import { createLab, destroyLab, type LabDescription } from '../test/lab/lab.ts';
 import { parseRecap, recapProblem } from './recap.ts';
 import { machineFacts, summarise, table, type RunKind, type Sample } from './report.ts';
-import { CLEANUP_PLAYBOOK, PLAYGRAPH_PLAYBOOK, REPO, runAnsible, runPlaygraph, type Target, type Timed, type ToolName } from './tools.ts';
+import { CLEANUP_PLAYBOOK, REPO, SCENARIOS, runAnsible, runPlaygraph, type Scenario, type Target, type Timed, type ToolName } from './tools.ts';
 
 const LAB_NAME = 'bench';
-const TASKS_PER_HOST = 4;
-const RESULTS_FILE = path.join(REPO, 'bench', 'results', 'latest.md');
 /** Set by Ctrl-C/SIGTERM: the run ends with 130 whatever error the abort surfaced as. */
 let interrupted = false;
 
@@ -24,12 +22,18 @@ interface Options {
   hostCounts: number[];
   runs: number;
   forks: number;
+  scenario: Scenario;
 }
 
 function readOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
-    options: { hosts: { type: 'string', default: '10,50' }, runs: { type: 'string', default: '5' }, forks: { type: 'string', default: '50' } },
+    options: {
+      hosts: { type: 'string', default: '10,50' },
+      runs: { type: 'string', default: '5' },
+      forks: { type: 'string', default: '50' },
+      scenario: { type: 'string', default: 'four' },
+    },
   });
   const hostCounts = values.hosts.split(',').map(Number);
   const runs = Number(values.runs);
@@ -37,7 +41,9 @@ function readOptions(argv: string[]): Options {
   if (hostCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 200)) throw new Error(`--hosts: integers in 1..200, got ${values.hosts}`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a positive integer, got ${values.runs}`);
   if (!Number.isInteger(forks) || forks < 1) throw new Error(`--forks: a positive integer, got ${values.forks}`);
-  return { hostCounts: [...new Set(hostCounts)].sort((a, b) => a - b), runs, forks };
+  const scenario = SCENARIOS[values.scenario as Scenario['name']];
+  if (!scenario) throw new Error(`--scenario: one of ${Object.keys(SCENARIOS).join(', ')}, got ${values.scenario}`);
+  return { hostCounts: [...new Set(hostCounts)].sort((a, b) => a - b), runs, forks, scenario };
 }
 
 function assertAnsible(): void {
@@ -46,9 +52,9 @@ function assertAnsible(): void {
 }
 
 /** Runs `measure` and checks the tool's recap; a run that did not do the work is an error, not a number. */
-async function checked(tool: ToolName, run: () => Promise<Timed>, expected: { hosts: number; changed: number }): Promise<number> {
+async function checked(tool: ToolName, run: () => Promise<Timed>, expected: { hosts: number; changed: number; tasksPerHost: number }): Promise<number> {
   const { ms, output } = await run();
-  const problem = recapProblem(parseRecap(output), { ...expected, tasks: expected.hosts * TASKS_PER_HOST });
+  const problem = recapProblem(parseRecap(output), { hosts: expected.hosts, changed: expected.changed, tasks: expected.hosts * expected.tasksPerHost });
   if (problem) throw new Error(`${tool}: unexpected recap (${problem}):\n${output.split('\n').slice(-15).join('\n')}`);
   return ms;
 }
@@ -63,9 +69,10 @@ async function measure(lab: LabDescription, options: Options, signal: AbortSigna
         signal.throwIfAborted();
         // Fresh hosts: whatever an earlier measurement created goes, on every lab host (not timed).
         await runPlaygraph(CLEANUP_PLAYBOOK, all, signal);
-        const once = () => (tool === 'playgraph' ? runPlaygraph(PLAYGRAPH_PLAYBOOK, target, signal) : runAnsible(target, signal));
-        for (const [kind, changed] of [['first', hosts * TASKS_PER_HOST], ['second', 0]] as Array<[RunKind, number]>) {
-          const ms = await checked(tool, once, { hosts, changed });
+        const { scenario } = options;
+        const once = () => (tool === 'playgraph' ? runPlaygraph(scenario.playgraphPlaybook, target, signal) : runAnsible(target, signal, scenario.ansiblePlaybook));
+        for (const [kind, changed] of [['first', hosts * scenario.tasksPerHost], ['second', 0]] as Array<[RunKind, number]>) {
+          const ms = await checked(tool, once, { hosts, changed, tasksPerHost: scenario.tasksPerHost });
           samples.push({ hosts, kind, tool, ms });
           console.error(`bench: ${hosts} hosts, run ${run}/${options.runs}, ${tool} ${kind}: ${(ms / 1000).toFixed(2)} s`);
         }
@@ -81,11 +88,13 @@ function resultsMarkdown(options: Options, samples: readonly Sample[]): string {
     '# Benchmark: playgraph vs ansible-playbook',
     '',
     ...machineFacts().map((fact) => `- ${fact}`),
-    `- command: \`npm run bench -- --hosts ${options.hostCounts.join(',')} --runs ${options.runs} --forks ${options.forks}\``,
+    `- command: \`npm run bench -- --scenario ${options.scenario.name} --hosts ${options.hostCounts.join(',')} --runs ${options.runs} --forks ${options.forks}\``,
     '',
-    `Median wall time of ${options.runs} runs per cell, from process start to exit. Four operations per host`,
-    '(user, directory, file with content, command guarded by `creates`): bench/playbook.yaml and',
-    'bench/ansible-playbook.yaml. "first" starts from fresh hosts (4 changed per host, checked in the',
+    `Median wall time of ${options.runs} runs per cell, from process start to exit.`,
+    options.scenario.name === 'four'
+      ? 'Four operations per host (user, directory, file with content, command guarded by `creates`): bench/playbook.yaml and bench/ansible-playbook.yaml.'
+      : '20 ordered tasks per host (a directory, 19 files), one playbook written for Ansible that both tools run unchanged: bench/ordered.yaml.',
+    `"first" starts from fresh hosts (${options.scenario.tasksPerHost} changed per host, checked in the`,
     'recap), "second" reruns on the result (0 changed, checked). Ansible: forks equal to ours,',
     'pipelining, ControlMaster/ControlPersist=60s with cold masters at each run, no fact gathering.',
     '',
@@ -134,9 +143,10 @@ async function main(argv: string[]): Promise<void> {
     process.off('SIGTERM', onSignal);
   }
   const markdown = resultsMarkdown(options, samples);
-  await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
-  await writeFile(RESULTS_FILE, markdown);
-  console.log(`\n${table(summarise(samples))}\n\nwritten to ${path.relative(REPO, RESULTS_FILE)}`);
+  const resultsFile = options.scenario.resultsFile;
+  await mkdir(path.dirname(resultsFile), { recursive: true });
+  await writeFile(resultsFile, markdown);
+  console.log(`\n${table(summarise(samples))}\n\nwritten to ${path.relative(REPO, resultsFile)}`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -11,6 +11,28 @@ export const REPO = fileURLToPath(new URL('..', import.meta.url));
 export const PLAYGRAPH_PLAYBOOK = path.join(REPO, 'bench', 'playbook.yaml');
 export const ANSIBLE_PLAYBOOK = path.join(REPO, 'bench', 'ansible-playbook.yaml');
 export const CLEANUP_PLAYBOOK = path.join(REPO, 'bench', 'cleanup.yaml');
+
+/** What one benchmark run measures: the playbook each tool runs, and the tasks per host. */
+export interface Scenario {
+  name: 'four' | 'ordered';
+  playgraphPlaybook: string;
+  ansiblePlaybook: string;
+  tasksPerHost: number;
+  resultsFile: string;
+}
+
+export const SCENARIOS: Record<Scenario['name'], Scenario> = {
+  // Four operations per host, playgraph's playbook with needs beside the Ansible one.
+  four: { name: 'four', playgraphPlaybook: PLAYGRAPH_PLAYBOOK, ansiblePlaybook: ANSIBLE_PLAYBOOK, tasksPerHost: 4, resultsFile: path.join(REPO, 'bench', 'results', 'latest.md') },
+  // Issue 8's: 20 ordered tasks per host, one Ansible playbook that both tools run unchanged.
+  ordered: {
+    name: 'ordered',
+    playgraphPlaybook: path.join(REPO, 'bench', 'ordered.yaml'),
+    ansiblePlaybook: path.join(REPO, 'bench', 'ordered.yaml'),
+    tasksPerHost: 20,
+    resultsFile: path.join(REPO, 'bench', 'results', 'ordered.md'),
+  },
+};
 const PLAYGRAPH_CLI = path.join(REPO, 'bin', 'playgraph.js');
 
 export type ToolName = 'playgraph' | 'ansible';
@@ -59,7 +81,7 @@ export function runPlaygraph(playbook: string, target: Target, signal: AbortSign
  * connections, as playgraph's do (a master left from the previous run would hand Ansible
  * ready-made connections playgraph never gets).
  */
-export async function runAnsible(target: Target, signal: AbortSignal): Promise<Timed> {
+export async function runAnsible(target: Target, signal: AbortSignal, playbook = ANSIBLE_PLAYBOOK): Promise<Timed> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'playgraph-bench-ansible-'));
   const controlDir = path.join(dir, 'cp');
   await mkdir(controlDir, { mode: 0o700 });
@@ -67,7 +89,7 @@ export async function runAnsible(target: Target, signal: AbortSignal): Promise<T
   await writeFile(config, ansibleConfig(target, controlDir));
   try {
     const env = { ...process.env, ANSIBLE_CONFIG: config, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: path.join(dir, 'tmp') };
-    const args = ['-i', target.inventoryFile, '--limit', target.limit, ANSIBLE_PLAYBOOK];
+    const args = ['-i', target.inventoryFile, '--limit', target.limit, playbook];
     return await timedRun('ansible-playbook', args, { env, signal });
   } finally {
     await stopControlMasters(controlDir);
