@@ -35,6 +35,10 @@ function drawMermaid(graphs: PlayGraph[]): string {
     for (const [from, to] of graph.edges) {
       lines.push(`  ${ids.get(`${graph.playIndex}/${from}`)} --> ${ids.get(`${graph.playIndex}/${to}`)}`);
     }
+    // strategy: linear's order-only edges (a wait, not a dependency) are dotted.
+    for (const [from, to] of orderOnly(graph)) {
+      lines.push(`  ${ids.get(`${graph.playIndex}/${from}`)} -.-> ${ids.get(`${graph.playIndex}/${to}`)}`);
+    }
   }
   for (let i = 1; i < graphs.length; i++) lines.push(`  play${graphs[i - 1]!.playIndex} --> play${graphs[i]!.playIndex}`);
   return `${lines.join('\n')}\n`;
@@ -52,9 +56,18 @@ function drawDot(graphs: PlayGraph[]): string {
     for (const [from, to] of graph.edges) {
       lines.push(`  ${ids.get(`${graph.playIndex}/${from}`)} -> ${ids.get(`${graph.playIndex}/${to}`)};`);
     }
+    for (const [from, to] of orderOnly(graph)) {
+      lines.push(`  ${ids.get(`${graph.playIndex}/${from}`)} -> ${ids.get(`${graph.playIndex}/${to}`)} [style=dotted];`);
+    }
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** The order-only edges that are not also dependencies (those are drawn once, solid). */
+function orderOnly(graph: PlayGraph): [string, string][] {
+  const drawn = new Set(graph.edges.map((edge) => edge.join('\0')));
+  return (graph.orderEdges ?? []).filter((edge) => !drawn.has(edge.join('\0')));
 }
 
 function escapeMermaid(text: string): string {

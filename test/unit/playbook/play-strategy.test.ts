@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.ts';
 import { batchGraph } from '../../../src/graph/batch.ts';
+import { drawGraphs } from '../../../src/graph/draw.ts';
 import { buildPlayGraph } from '../../../src/graph/build.ts';
 import { loadPlaybook } from '../../../src/playbook/load.ts';
 import { serialBatches } from '../../../src/playbook/play-strategy.ts';
@@ -62,6 +63,14 @@ describe('play strategy keywords', () => {
     const graph = buildPlayGraph(0, await loadPlay(`- hosts: all\n  strategy: linear\n${tasks}`), ['h1', 'h2']);
     expect(graph.edges.map((e) => e.join(' -> ')).sort()).toEqual(['a@h1 -> b@h1', 'a@h2 -> b@h2']);
     expect(graph.orderEdges!.map((e) => e.join(' -> ')).sort()).toEqual(['a@h1 -> b@h1', 'a@h1 -> b@h2', 'a@h2 -> b@h1', 'a@h2 -> b@h2']);
+  });
+
+  it('draws linear\'s order-only edges dotted, apart from the dependencies', async () => {
+    const graph = buildPlayGraph(0, await loadPlay(`- hosts: all\n  strategy: linear\n${tasks}`), ['h1', 'h2']);
+    const mermaid = drawGraphs([graph], 'mermaid');
+    expect(mermaid.match(/-\.->/g)).toHaveLength(2);
+    expect(mermaid.match(/ --> /g)).toHaveLength(2);
+    expect(drawGraphs([graph], 'dot').match(/style=dotted/g)).toHaveLength(2);
   });
 
   it('cuts a batch\'s graph to its hosts, a run_once node moving to the batch\'s first host', async () => {
