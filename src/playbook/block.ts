@@ -1,6 +1,5 @@
 import { InputError, type SourcePosition } from '../errors.ts';
 import { didYouMean } from '../modules/similar-names.ts';
-import type { YamlSource } from '../yaml/source.ts';
 import type { ParsedTask } from './task.ts';
 import type { BlockItem, BlockPart, BlockSpec, TaskSpec } from './types.ts';
 import { booleanValue, mappingValue, stringList, stringValue, type MapEntry } from './yaml-map.ts';
@@ -75,7 +74,7 @@ function partItems(tasks: ParsedTask[], byId: Map<string, BlockSpec>): BlockItem
   return items;
 }
 
-export async function parseBlock(source: YamlSource, entries: MapEntry[], position: SourcePosition, parsing: BlockParsing): Promise<ListItem[]> {
+export async function parseBlock(entries: MapEntry[], position: SourcePosition, parsing: BlockParsing): Promise<ListItem[]> {
   const keywords = new Map<string, MapEntry>();
   for (const entry of entries) {
     if (!BLOCK_KEYS.includes(entry.key)) {

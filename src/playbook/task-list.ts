@@ -68,7 +68,7 @@ export async function parseTaskList(source: YamlSource, node: unknown, what: str
     else if (roleEntry) parsed.push(...((await roleTask(roleEntry, entries, ctx)) as TaskListItem[]));
     else if (entries.some((e) => e.key === 'block')) {
       const parseList = (inner: unknown, part: string) => parseTaskList(source, inner, part, ctx);
-      parsed.push(...((await parseBlock(source, entries, position, { blocks: ctx.blocks, parseList })) as TaskListItem[]));
+      parsed.push(...((await parseBlock(entries, position, { blocks: ctx.blocks, parseList })) as TaskListItem[]));
     } else parsed.push(parseTask(source, item, position));
   }
   return parsed;

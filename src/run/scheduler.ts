@@ -2,7 +2,7 @@ import { Semaphore } from '../connect/semaphore.ts';
 import { PGraph } from 'p-graph';
 import type { GraphNode, PlayGraph } from '../graph/types.ts';
 import { BlockGates, type RescuedBlock } from './block-gates.ts';
-import { outcomePasses, type NodeOutcome } from './outcome.ts';
+import type { NodeOutcome } from './outcome.ts';
 
 export interface ScheduleOptions {
   /** Maximum nodes running at once (--forks). */
