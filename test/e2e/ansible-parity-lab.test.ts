@@ -1,8 +1,9 @@
-import { lstat, readFile, readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { ansiblePlaybook } from './helpers/ansible.ts';
 import { playgraph, recapTotals, type PlaygraphRun } from './helpers/playgraph.ts';
+import { snapshotTree } from './helpers/snapshot.ts';
 
 // An Ansible project run unchanged by ansible-playbook and by playgraph on the lab's hosts over
 // SSH, the hosts' work directory wiped in between (issue 8's parity test): every file's path,
@@ -22,17 +23,7 @@ async function wipe(): Promise<void> {
 /** Each host's work directory: path, type, mode, owner and content of everything in it. */
 async function snapshot(): Promise<Record<string, string[]>> {
   const hosts: Record<string, string[]> = {};
-  for (const host of lab.hosts) {
-    const root = onHost(host.root);
-    const entries: string[] = [];
-    for (const name of ['.', ...(await readdir(root, { recursive: true }))].sort()) {
-      const stat = await lstat(path.join(root, name));
-      const type = stat.isDirectory() ? 'dir' : stat.isSymbolicLink() ? 'link' : 'file';
-      const content = type === 'file' ? JSON.stringify(await readFile(path.join(root, name), 'utf8')) : '';
-      entries.push(`${name} ${type} ${(stat.mode & 0o7777).toString(8)} ${stat.uid}:${stat.gid} ${content}`);
-    }
-    hosts[host.name] = entries;
-  }
+  for (const host of lab.hosts) hosts[host.name] = await snapshotTree(onHost(host.root));
   return hosts;
 }
 

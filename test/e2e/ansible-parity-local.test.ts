@@ -1,9 +1,10 @@
-import { lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_INVENTORY, ansiblePlaybook } from './helpers/ansible.ts';
 import { playgraph } from './helpers/playgraph.ts';
+import { snapshotTree } from './helpers/snapshot.ts';
 
 // Ansible's semantics with ansible-playbook itself as the oracle: playbooks written for Ansible
 // (no ids, no needs), run by both on the local connection, each task appending its name to a log;
@@ -80,19 +81,6 @@ describe('blocks run as ansible-playbook runs them', () => {
   });
 });
 
-/** Every file under `root`: its path, type, mode, owner and content, as a comparable list. */
-async function snapshot(root: string): Promise<string[]> {
-  const entries: string[] = [];
-  for (const name of (await readdir(root, { recursive: true })).sort()) {
-    const file = path.join(root, name);
-    const stat = await lstat(file);
-    const type = stat.isDirectory() ? 'dir' : stat.isSymbolicLink() ? 'link' : 'file';
-    const content = type === 'file' ? JSON.stringify(await readFile(file, 'utf8')) : '';
-    entries.push(`${name} ${type} ${(stat.mode & 0o7777).toString(8)} ${stat.uid}:${stat.gid} ${content}`);
-  }
-  return entries;
-}
-
 describe('roles run as ansible-playbook runs them', () => {
   it('finds roles, their dependencies, defaults, vars, params, handlers, templates and files as Ansible does', async () => {
     const playbook = 'test/fixtures/e2e/roles/site.yml';
@@ -104,7 +92,7 @@ describe('roles run as ansible-playbook runs them', () => {
     expect(ansible.code, ansible.stdout).toBe(0);
     const run = await playgraph(['run', playbook, '-i', inventory, '-e', `out=${ours}`, '--output', 'json']);
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(await snapshot(ours)).toEqual(await snapshot(theirs));
+    expect(await snapshotTree(ours)).toEqual(await snapshotTree(theirs));
     // The oracle's own answer for the order and the precedence, so a change in Ansible shows here.
     expect((await readFile(path.join(theirs, 'log'), 'utf8')).split('\n').filter(Boolean)).toEqual([
       'pre', 'common common-default', 'web web from-play', 'db 5433 common-default', 'db-extra imported 5432', 'restart-web', 'play-handler',

@@ -40,3 +40,18 @@ export function diffSnapshots(before: Map<string, string>, after: Map<string, st
   for (const file of before.keys()) if (!after.has(file)) changes.push(`removed ${file}`);
   return changes;
 }
+
+/**
+ * Everything under `root` (itself included) as comparable lines: relative path, type, mode,
+ * owner and content, so two tools' results can be compared file for file with a readable diff.
+ */
+export async function snapshotTree(root: string): Promise<string[]> {
+  const entries: string[] = [];
+  for (const name of ['.', ...(await readdir(root, { recursive: true }))].sort()) {
+    const info = await lstat(path.join(root, name));
+    const type = info.isDirectory() ? 'dir' : info.isSymbolicLink() ? 'link' : 'file';
+    const content = type === 'file' ? JSON.stringify(await readFile(path.join(root, name), 'utf8')) : '';
+    entries.push(`${name} ${type} ${(info.mode & 0o7777).toString(8)} ${info.uid}:${info.gid} ${content}`);
+  }
+  return entries;
+}
