@@ -84,9 +84,14 @@ export async function parseExtraVars(args: string[], cwd: string): Promise<Vars>
 export interface VarLayers {
   roleDefaults?: Vars;
   inventory: Vars;
+  /** The host's facts (setup, gather_facts, any module's `ansible_facts`, set_fact cacheable) as modules returned them. */
+  facts?: Vars;
   play: Vars;
   roleVars?: Vars;
   task?: Vars;
+  /** include_vars results. */
+  included?: Vars;
+  /** Registered results and set_fact, one level (Ansible's nonpersistent fact cache holds both). */
   registered: Vars;
   roleParams?: Vars;
   extra: Vars;
@@ -94,21 +99,52 @@ export interface VarLayers {
 
 /**
  * Ansible's precedence, lowest first: role defaults, inventory (group and host vars already
- * merged), play vars/vars_files, role vars, task (and block) vars, registered results and
- * set_fact, role params, extra vars. Shallow, like Ansible's default hash_behaviour=replace: a
- * dict in a higher layer replaces, never merges.
+ * merged), host facts, play vars/vars_files, role vars, task (and block) vars, include_vars,
+ * registered results and set_fact, role params, extra vars. Shallow, like Ansible's default
+ * hash_behaviour=replace: a dict in a higher layer replaces, never merges.
  */
 export function mergeHostVars(layers: VarLayers): Vars {
   return {
     ...layers.roleDefaults,
     ...layers.inventory,
+    ...(layers.facts ? factVars(layers.facts) : {}),
     ...layers.play,
     ...layers.roleVars,
     ...(layers.task ?? {}),
+    ...layers.included,
     ...layers.registered,
     ...layers.roleParams,
     ...layers.extra,
   };
+}
+
+// What clean_facts (ansible/vars/clean.py) keeps out of the top-level names: a module's facts
+// may not redefine how the host is reached or what the run itself sets.
+const RESTRICTED_FACTS = new Set([
+  'ansible_connection', 'ansible_host', 'ansible_user', 'ansible_shell_executable', 'ansible_port', 'ansible_pipelining',
+  'ansible_password', 'ansible_timeout', 'ansible_shell_type', 'ansible_module_compression', 'ansible_private_key_file',
+  'ansible_rsync_path', 'ansible_playbook_python', 'ansible_facts', 'add_host', 'add_group',
+]);
+
+function restrictedFact(key: string): boolean {
+  if (key.startsWith('ansible_ssh_host_key_')) return false;
+  return RESTRICTED_FACTS.has(key) || key.startsWith('ansible_become_') || key.startsWith('ansible_ssh_') || /^ansible_.*_interpreter$/.test(key);
+}
+
+/**
+ * A host's facts as variables, as VariableManager.get_vars exposes its fact cache: all of them
+ * under `ansible_facts` without their `ansible_` prefix (namespace_facts; `ansible_local` keeps
+ * it), and each at top level under its own name (INJECT_FACTS_AS_VARS, clean_facts), so a fact
+ * `ansible_distribution` is both `ansible_facts.distribution` and `ansible_distribution`.
+ */
+export function factVars(facts: Vars): Vars {
+  const namespaced: Vars = {};
+  const injected: Vars = {};
+  for (const [key, value] of Object.entries(facts)) {
+    namespaced[key.startsWith('ansible_') && key !== 'ansible_local' ? key.slice('ansible_'.length) : key] = value;
+    if (!restrictedFact(key)) injected[key] = value;
+  }
+  return { ansible_facts: namespaced, ...injected };
 }
 
 /** Hosts of every group, `all` included, in inventory order (children's hosts count). */
@@ -122,15 +158,19 @@ function groupMembers(inventory: Inventory): Record<string, string[]> {
   return groups;
 }
 
-/** Ansible's magic variables for one host of a play. */
-export function magicVars(inventory: Inventory, hostName: string, playHosts: string[]): Vars {
+/**
+ * Ansible's magic variables for one host of a play. `runVarsFor` gives what the run learnt of
+ * each host so far (facts, include_vars, set_fact, registered, already in precedence order), so
+ * `hostvars[other]` sees another host's facts and set_facts, as Ansible's HostVars does.
+ */
+export function magicVars(inventory: Inventory, hostName: string, playHosts: string[], runVarsFor?: (host: string) => Vars): Vars {
   const hostvars: Record<string, Vars> = {};
   for (const host of inventory.hosts.values()) {
-    hostvars[host.name] = { ...host.vars, inventory_hostname: host.name, group_names: [...host.groups].sort() };
+    hostvars[host.name] = { ...host.vars, ...runVarsFor?.(host.name), inventory_hostname: host.name, group_names: [...host.groups].sort() };
   }
   // A play on the implicit localhost finds itself in hostvars, as Ansible's HostVars creates it on lookup.
   for (const name of playHosts) {
-    hostvars[name] ??= { ...inventoryVarsFor(inventory, name), inventory_hostname: name, group_names: [] };
+    hostvars[name] ??= { ...inventoryVarsFor(inventory, name), ...runVarsFor?.(name), inventory_hostname: name, group_names: [] };
   }
   const host = inventory.hosts.get(hostName);
   return {

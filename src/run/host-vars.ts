@@ -1,20 +1,36 @@
 import type { Inventory, Vars } from '../inventory/types.ts';
 import type { Play, TaskSpec } from '../playbook/types.ts';
 import { UndefinedVariableError, renderValue } from '../playbook/template.ts';
-import { magicVars, mergeHostVars } from '../playbook/vars.ts';
+import { factVars, magicVars, mergeHostVars } from '../playbook/vars.ts';
 import type { PlayGraph } from '../graph/types.ts';
 import { connectionSpecFor } from '../inventory/connection-spec.ts';
 import { inventoryVarsFor } from '../inventory/unlisted-hosts.ts';
 import type { PlayHost } from '../modules/module.ts';
 
 /**
- * What host variables are made from: the inventory, extra vars and the results registered so
- * far (none while the run is prepared, or when `registeredFor` is left out).
+ * What host variables are made from: the inventory, extra vars and what the run learnt so far
+ * per host (none while the run is prepared, or when the functions are left out): facts,
+ * include_vars, and results registered or set by set_fact.
  */
 export interface VarSources {
   inventory: Inventory;
   extraVars: Vars;
+  /** Registered results and set_fact variables (one level, as in Ansible). */
   registeredFor?(host: string): Vars;
+  /** The host's facts, as modules returned them in `ansible_facts`. */
+  hostFactsFor?(host: string): Vars;
+  /** Variables include_vars loaded for the host. */
+  includedVarsFor?(host: string): Vars;
+}
+
+/** What the run learnt of `host`, in precedence order, as another host's `hostvars[host]` shows it. */
+function runVarsOf(run: VarSources, host: string): Vars {
+  const facts = run.hostFactsFor?.(host);
+  return {
+    ...(facts && Object.keys(facts).length > 0 ? factVars(facts) : {}),
+    ...run.includedVarsFor?.(host),
+    ...run.registeredFor?.(host),
+  };
 }
 
 /** A host's variables for one task, with templated values resolved, and those that could not be. */
@@ -41,15 +57,17 @@ function holdsTemplate(value: unknown): boolean {
  */
 export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], host: string, task?: TaskSpec): HostVars {
   const vars: Vars = {
-    ...magicVars(run.inventory, host, playHosts),
+    ...magicVars(run.inventory, host, playHosts, (name) => runVarsOf(run, name)),
     ...mergeHostVars({
       // Every role's defaults and vars are the play's; a task's own role's win over the others'.
       roleDefaults: { ...play.roleDefaults, ...task?.role?.defaults },
       // A host the inventory does not list (the implicit localhost, a delegate_to) has vars too.
       inventory: inventoryVarsFor(run.inventory, host),
+      facts: run.hostFactsFor?.(host),
       play: play.vars,
       roleVars: { ...play.roleVars, ...task?.role?.vars },
       task: task?.vars ?? {},
+      included: run.includedVarsFor?.(host),
       registered: run.registeredFor?.(host) ?? {},
       roleParams: task?.role?.params,
       extra: run.extraVars,

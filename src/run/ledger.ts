@@ -16,13 +16,16 @@ export interface AppliedChange {
 }
 
 /**
- * The run's mutable state, in one place and behind methods: results registered per host, the
+ * The run's mutable state, in one place and behind methods: per host the results registered and
+ * set_fact variables, the facts and the include_vars variables; the
  * nodes that changed (handlers and --check's "after" read them), the planned changes each node's
  * input waits on in --check, the changes applied (for a play's undo) and the hosts found
  * unreachable. Nodes write it only through these methods, so each rule lives here once.
  */
 export class RunLedger {
   private readonly registered = new Map<string, Vars>();
+  private readonly facts = new Map<string, Vars>();
+  private readonly included = new Map<string, Vars>();
   private readonly changed = new Set<string>();
   private readonly pending = new Map<string, string[]>();
   private readonly applied: AppliedChange[] = [];
@@ -30,14 +33,44 @@ export class RunLedger {
 
   /** `register: name` on `host`: later tasks of that host see `name`. */
   register(host: string, name: string, result: Vars): void {
-    const forHost = this.registered.get(host) ?? {};
-    forHost[name] = result;
-    this.registered.set(host, forHost);
+    this.setFacts(host, { [name]: result });
   }
 
-  /** The results registered on `host` so far, by name (a copy: callers cannot write through it). */
+  /**
+   * set_fact on `host`: the same level as `register:` (Ansible's nonpersistent fact cache holds
+   * both), so the later of the two wins; shallow, a dict replaces the old value whole.
+   */
+  setFacts(host: string, vars: Vars): void {
+    this.registered.set(host, { ...this.registered.get(host), ...vars });
+  }
+
+  /** The results registered and the set_fact variables of `host` so far, by name (a copy: callers cannot write through it). */
   registeredFor(host: string): Vars {
     return { ...(this.registered.get(host) ?? {}) };
+  }
+
+  /**
+   * Facts of `host` (setup, gather_facts, a module's `ansible_facts`), keyed as the module
+   * returned them (`ansible_distribution`); merged shallowly into those known, as Ansible's
+   * set_host_facts. Variables show them as `ansible_facts.<name>` and `ansible_<name>`.
+   */
+  setHostFacts(host: string, facts: Vars): void {
+    this.facts.set(host, { ...this.facts.get(host), ...facts });
+  }
+
+  /** The facts of `host` so far (a copy). */
+  hostFactsFor(host: string): Vars {
+    return { ...(this.facts.get(host) ?? {}) };
+  }
+
+  /** include_vars on `host`: above task vars, below set_fact and registered results. */
+  setIncludedVars(host: string, vars: Vars): void {
+    this.included.set(host, { ...this.included.get(host), ...vars });
+  }
+
+  /** What include_vars loaded for `host` so far (a copy). */
+  includedVarsFor(host: string): Vars {
+    return { ...(this.included.get(host) ?? {}) };
   }
 
   /** A node changed something (or, in --check, would). */

@@ -10,6 +10,7 @@ import { explainUndefined, type HostVars } from './host-vars.ts';
 import { invocationFromVars, invocationVars } from './invocation.ts';
 import { failedCommandResult, runItem, type ItemResult, type NodeScope } from './item-runner.ts';
 import { collateResults } from './loop-result.ts';
+import { storeResultFacts } from './result-facts.ts';
 import { noLogSink } from './no-log.ts';
 import { runVarSources, type RunContext } from './run-context.ts';
 import { secretsFromVars } from './secrets.ts';
@@ -101,7 +102,8 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
         if (run.signal.aborted) break;
       }
       const result = collateResults(invocation, ran);
-      register(result.registered);
+      // Facts a result carries are the host's (every play host's for run_once), then it is registered.
+      register(storeResultFacts(ledger, module.name, node.runOnce ? graph.hosts : [node.host], result.registered));
       if (result.status === 'failed') {
         const message = result.message ?? 'failed';
         return task.ignoreErrors ? finish('failed', { message, ignoredError: true }) : finish('failed', { message });

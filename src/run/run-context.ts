@@ -26,7 +26,14 @@ export interface RunContext {
   readonly runState: Map<string, unknown>;
 }
 
-/** The variable sources of a running play: the inventory, the extra vars and what was registered so far. */
+/** The variable sources of a running play: the inventory, the extra vars and what the run learnt so far (facts, include_vars, set_fact, registered). */
 export function runVarSources(run: RunContext): VarSources {
-  return { inventory: run.inventory, extraVars: run.extraVars, registeredFor: (host) => run.ledger.registeredFor(host) };
+  const { ledger } = run;
+  return {
+    inventory: run.inventory,
+    extraVars: run.extraVars,
+    registeredFor: (host) => ledger.registeredFor(host),
+    hostFactsFor: (host) => ledger.hostFactsFor(host),
+    includedVarsFor: (host) => ledger.includedVarsFor(host),
+  };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.ts';
 import type { Inventory, InventoryGroup, InventoryHost } from '../../../src/inventory/types.ts';
-import { magicVars, mergeHostVars, parseExtraVars, splitKeyValues } from '../../../src/playbook/vars.ts';
+import { factVars, magicVars, mergeHostVars, parseExtraVars, splitKeyValues } from '../../../src/playbook/vars.ts';
 
 describe('parseExtraVars', () => {
   let dir: string;
@@ -56,6 +56,28 @@ describe('mergeHostVars', () => {
       extra: { e: 'extra' },
     });
     expect(merged).toEqual({ a: 'inv', b: 'play', c: 'task', d: 'registered', e: 'extra', conf: { x: 2 } });
+  });
+
+  it('puts facts above inventory and below play vars, include_vars above task vars and below registered', () => {
+    const merged = mergeHostVars({
+      inventory: { ansible_os_family: 'inv', f: 'inv' },
+      facts: { ansible_os_family: 'Debian', ansible_distribution: 'Debian', f: 'fact', module_setup: true },
+      play: { ansible_distribution: 'play' },
+      task: { t: 'task', i: 'task' },
+      included: { i: 'included', r: 'included' },
+      registered: { r: 'registered' },
+      extra: {},
+    });
+    expect(merged).toMatchObject({ ansible_os_family: 'Debian', f: 'fact', ansible_distribution: 'play', i: 'included', r: 'registered', module_setup: true });
+    expect(merged.ansible_facts).toEqual({ os_family: 'Debian', distribution: 'Debian', f: 'fact', module_setup: true });
+  });
+});
+
+describe('factVars', () => {
+  it('namespaces facts without their ansible_ prefix and keeps connection variables out of the top level, as clean_facts', () => {
+    const vars = factVars({ ansible_local: { x: 1 }, ansible_host: 'evil', ansible_python_interpreter: '/x', ansible_become_pass: 'p', ansible_ssh_host_key_rsa_public: 'k', ansible_eth0: { a: 1 } });
+    expect(vars.ansible_facts).toEqual({ ansible_local: { x: 1 }, host: 'evil', python_interpreter: '/x', become_pass: 'p', ssh_host_key_rsa_public: 'k', eth0: { a: 1 } });
+    expect(Object.keys(vars).sort()).toEqual(['ansible_eth0', 'ansible_facts', 'ansible_local', 'ansible_ssh_host_key_rsa_public']);
   });
 });
 

@@ -15,6 +15,22 @@ describe('RunLedger', () => {
     expect(ledger.registeredFor('c')).toEqual({});
   });
 
+  it('keeps set_fact and registered results at one level, the later winning, facts and include_vars apart', () => {
+    const ledger = new RunLedger();
+    ledger.setFacts('a', { x: 1, y: 1 });
+    ledger.register('a', 'x', { rc: 0 });
+    ledger.setFacts('a', { y: 2 });
+    expect(ledger.registeredFor('a')).toEqual({ x: { rc: 0 }, y: 2 });
+    ledger.setHostFacts('a', { ansible_distribution: 'Debian', ansible_lsb: { id: 'x' } });
+    ledger.setHostFacts('a', { ansible_lsb: { release: '12' } });
+    expect(ledger.hostFactsFor('a')).toEqual({ ansible_distribution: 'Debian', ansible_lsb: { release: '12' } });
+    ledger.setIncludedVars('a', { v: 1 });
+    ledger.setIncludedVars('a', { w: 2 });
+    expect(ledger.includedVarsFor('a')).toEqual({ v: 1, w: 2 });
+    expect(ledger.includedVarsFor('b')).toEqual({});
+    expect(ledger.hostFactsFor('b')).toEqual({});
+  });
+
   it('notifies a handler when any of its notifying nodes changed', () => {
     const ledger = new RunLedger();
     ledger.markChanged('copy@a');
