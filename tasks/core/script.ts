@@ -12,17 +12,19 @@ import { rawResult } from './raw.ts';
 // directory), copied into a temporary directory on the host and run there through the shell with
 // the rest of the line as its arguments (their quoting kept), then removed. Always changed.
 
+/** A line shlex can split into at least the script's path (quotes balanced). */
+function isScriptLine(line: string): boolean {
+  try {
+    return splitCommandLine(line).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 export const scriptParams = z.strictObject({
   cmd: z
     .string()
-    .min(1)
-    .refine((line) => {
-      try {
-        return splitCommandLine(line).length > 0;
-      } catch {
-        return false;
-      }
-    }, 'expected a script path and arguments with balanced quotes')
+    .refine(isScriptLine, 'expected a script path and arguments with balanced quotes')
     .describe('The controller script\'s path followed by its arguments (the free-form text after script:)'),
   creates: z.string().optional().describe('Skip the script when this path exists on the host'),
   removes: z.string().optional().describe('Run the script only when this path exists on the host'),
