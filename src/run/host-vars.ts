@@ -21,6 +21,8 @@ export interface VarSources {
   hostFactsFor?(host: string): Vars;
   /** Variables include_vars loaded for the host. */
   includedVarsFor?(host: string): Vars;
+  /** Told of each variable's template before it is rendered with `vars` (the run derives secrets from it). */
+  onRender?(source: unknown, vars: Vars): void;
 }
 
 /** What the run learnt of `host`, in precedence order, as another host's `hostvars[host]` shows it. */
@@ -80,6 +82,7 @@ export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], ho
     const next: string[] = [];
     for (const name of pending) {
       try {
+        run.onRender?.(vars[name], vars);
         const rendered = renderValue(vars[name], vars);
         if (holdsTemplate(rendered) && JSON.stringify(rendered) !== JSON.stringify(vars[name])) next.push(name);
         vars[name] = rendered;

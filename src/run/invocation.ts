@@ -12,6 +12,7 @@ import { explainUndefined, hostVarsFor, type HostVars, type VarSources } from '.
 import { itemFields, itemLabel, loopItems, loopPause } from './loop-items.ts';
 import { NO_LOG_MESSAGE } from './no-log.ts';
 import { renderParams } from './render-params.ts';
+import type { SecretMasker } from './secrets.ts';
 import type { ExecScope } from './task-connection.ts';
 import { taskEnvironment, taskFlag } from './task-flags.ts';
 
@@ -93,8 +94,8 @@ export function invocationVars(graph: PlayGraph, node: GraphNode, sources: VarSo
   return hostVarsFor(sources, graph.play, graph.hosts, node.host, node.task);
 }
 
-/** The second half of resolveInvocation: the invocation from the node's host variables. */
-export function invocationFromVars(graph: PlayGraph, node: GraphNode, hostVars: HostVars, module: TaskModule): Invocation {
+/** The second half of resolveInvocation: the invocation from the node's host variables (with the run's masker, params derived from secrets are secrets). */
+export function invocationFromVars(graph: PlayGraph, node: GraphNode, hostVars: HostVars, module: TaskModule, masker?: SecretMasker): Invocation {
   const { task } = node;
   try {
     const vars = hostVars.vars;
@@ -129,7 +130,7 @@ export function invocationFromVars(graph: PlayGraph, node: GraphNode, hostVars: 
         skippedItems.push({ index, condition, label, resultFields, noLog: itemNoLog });
         return;
       }
-      const params = validateParams(module, renderParams(task.params, itemVars, position), position);
+      const params = validateParams(module, renderParams(task.params, itemVars, position, masker), position);
       const scope = { environment: taskEnvironment(task.environment, itemVars, task.keyPositions['environment']), ...becomeAs };
       items.push({ index, vars: itemVars, params, label, resultFields, noLog: itemNoLog, scope });
     });

@@ -69,6 +69,8 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       return { status, message: extra.message, ignoredError: extra.ignoredError };
     };
     const register = (result: Vars) => {
+      // What a no_log task registers is a secret wherever a later task shows it (contract 3).
+      if (hidden) run.masker.addFromValue(result);
       if (task.register) ledger.register(node.host, task.register, result);
     };
 
@@ -81,7 +83,7 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       // A secret may only now have its value: `redis_password: "{{ lookup('env', 'X') }}"`; it
       // is masked before anything below can fail with it in a message.
       for (const secret of secretsFromVars(hostVars.vars)) run.masker.add(secret);
-      const invocation = invocationFromVars(graph, node, hostVars, module);
+      const invocation = invocationFromVars(graph, node, hostVars, module, run.masker);
       hidden = invocation.noLog;
       if (invocation.kind === 'skip') {
         register({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });

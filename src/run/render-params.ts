@@ -2,6 +2,8 @@ import { InputError, type SourcePosition } from '../errors.ts';
 import type { Vars } from '../inventory/types.ts';
 import { VARIABLE_PARAMS } from '../playbook/module-args.ts';
 import { renderValue } from '../playbook/template.ts';
+import { trackDerivedSecrets } from './secret-derive.ts';
+import type { SecretMasker } from './secrets.ts';
 
 /**
  * Ansible's `omit`: a param rendered to this value is left out, so `x: "{{ y | default(omit) }}"`
@@ -32,7 +34,14 @@ function withVariableParams(rendered: unknown, position: SourcePosition | undefi
   return { ...(variable as Record<string, unknown>), ...written };
 }
 
-/** A task's params rendered for one host, with omitted ones taken out. */
-export function renderParams(params: unknown, vars: Vars, position?: SourcePosition): unknown {
-  return withoutOmitted(withVariableParams(renderValue(params, { ...vars, omit: OMIT_PLACEHOLDER }, position), position));
+/**
+ * A task's params rendered for one host, with omitted ones taken out. With the run's masker, what
+ * the params derive from secrets (`{{ db_pwd | b64encode }}`) becomes a secret first, before a
+ * module's refusal or a failed command can quote it.
+ */
+export function renderParams(params: unknown, vars: Vars, position?: SourcePosition, masker?: SecretMasker): unknown {
+  const context = { ...vars, omit: OMIT_PLACEHOLDER };
+  const rendered = renderValue(params, context, position);
+  if (masker) trackDerivedSecrets(masker, params, context);
+  return withoutOmitted(withVariableParams(rendered, position));
 }

@@ -3,6 +3,7 @@ import type { Inventory, Vars } from '../inventory/types.ts';
 import type { ModuleRegistry } from '../modules/registry.ts';
 import type { VarSources } from './host-vars.ts';
 import type { RunLedger } from './ledger.ts';
+import { trackDerivedSecrets } from './secret-derive.ts';
 import type { SecretMasker } from './secrets.ts';
 import type { RunEventSink } from './events.ts';
 
@@ -35,5 +36,6 @@ export function runVarSources(run: RunContext): VarSources {
     registeredFor: (host) => ledger.registeredFor(host),
     hostFactsFor: (host) => ledger.hostFactsFor(host),
     includedVarsFor: (host) => ledger.includedVarsFor(host),
+    onRender: (source, vars) => trackDerivedSecrets(run.masker, source, vars),
   };
 }

@@ -1,16 +1,35 @@
 // Secrets never reach output: every event passes through a SecretMasker before any reporter
 // sees it, so reporters, logs and error messages cannot leak what the engine was told to hide.
+// A secret is a VALUE (from Vault, a no_log result, a secret-named variable, or templated from
+// any of these: src/run/secret-derive.ts); it is masked where it appears as itself.
 
 import { quoteArg } from '../connect/quote.ts';
 import type { RunEvent, RunEventSink } from './events.ts';
+import { SECRET_MASK, isSecretName } from './secret-names.ts';
 
-export const MASK = '********';
+export { isSecretName } from './secret-names.ts';
+
+export const MASK = SECRET_MASK;
+
+/**
+ * A secret this long is masked wherever it appears, also glued to other text (`-pS3cretPass`,
+ * `userS3cretPass`): a chance match inside a word is unlikely at this length, a leak is not.
+ */
+const MASK_ANYWHERE_LENGTH = 8;
+
+/** Letters, digits and `_`: what makes a shorter secret part of a longer word, not itself. */
+const WORD_CHAR = '[\\p{L}\\p{N}_]';
+
+/** Event fields that are the run's own words (enums), never data that could hold a secret. */
+const STRUCTURAL_KEYS = new Set(['type', 'status', 'level']);
 
 /**
  * Replaces every registered secret with `********` in text and in events.
  *
- * Any non-empty secret is masked, however short: a 1-character password masks that character
- * everywhere in the output. That is ugly but safe; the fix is a real password, not a leak.
+ * A secret is masked where it appears as itself: a secret shorter than MASK_ANYWHERE_LENGTH only
+ * as a whole token (not glued to a letter, digit or `_` on a side where it starts or ends with
+ * one), so a one-character secret `1` hides `pin 1` but leaves `exit 10` and `v1.2` readable;
+ * a longer one everywhere.
  *
  * Besides the raw value, each secret's shell-quoted form (as src/connect/quote.ts writes it into
  * command lines, which CommandError messages repeat) and its JSON-escaped form are masked too,
@@ -31,8 +50,25 @@ export class SecretMasker {
     }
   }
 
+  /**
+   * Registers every string leaf of a value as a secret: what a no_log task registers, or sets with
+   * set_fact. A result's bookkeeping fields (RESULT_FIELDS) are the module's words about the
+   * task, not its data, and stay readable.
+   */
+  addFromValue(value: unknown): void {
+    for (const leaf of stringLeaves(value, RESULT_FIELDS)) this.add(leaf);
+  }
+
   get size(): number {
     return this.secrets.size;
+  }
+
+  /** Whether the text holds a registered secret (as mask() would hide it). */
+  holdsSecret(text: string): boolean {
+    const pattern = this.currentPattern();
+    if (!pattern) return false;
+    pattern.lastIndex = 0;
+    return pattern.test(text);
   }
 
   mask(text: string): string {
@@ -43,7 +79,12 @@ export class SecretMasker {
   /** A deep copy of the event with every string masked (messages, file paths, diff contents). */
   maskEvent(event: RunEvent): RunEvent {
     if (this.secrets.size === 0) return event;
-    return maskDeep(event, (text) => this.mask(text)) as RunEvent;
+    return this.maskValue(event) as RunEvent;
+  }
+
+  /** A deep copy of any JSON-like value with every string in it masked (its keys and enums kept). */
+  maskValue(value: unknown): unknown {
+    return maskDeep(value, (text) => this.mask(text));
   }
 
   private currentPattern(): RegExp | null {
@@ -52,14 +93,22 @@ export class SecretMasker {
       // Longest first: alternation takes the first branch that matches, so a secret that
       // contains a shorter one is masked whole rather than leaving its remainder visible.
       const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
-      this.pattern = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+      this.pattern = new RegExp(sorted.map(secretPattern).join('|'), 'gu');
     }
     return this.pattern;
   }
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const WORD_START = new RegExp(`^${WORD_CHAR}`, 'u');
+const WORD_END = new RegExp(`${WORD_CHAR}$`, 'u');
+
+/** The secret as a pattern that matches it where it stands as itself (see SecretMasker). */
+function secretPattern(secret: string): string {
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if ([...secret].length >= MASK_ANYWHERE_LENGTH) return escaped;
+  const before = WORD_START.test(secret) ? `(?<!${WORD_CHAR})` : '';
+  const after = WORD_END.test(secret) ? `(?!${WORD_CHAR})` : '';
+  return `${before}${escaped}${after}`;
 }
 
 function maskDeep(value: unknown, mask: (text: string) => string): unknown {
@@ -67,24 +116,42 @@ function maskDeep(value: unknown, mask: (text: string) => string): unknown {
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, mask));
   if (value !== null && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = maskDeep(item, mask);
+    for (const [key, item] of Object.entries(value)) copy[key] = STRUCTURAL_KEYS.has(key) && typeof item === 'string' ? item : maskDeep(item, mask);
     return copy;
   }
   return value;
 }
 
-/** Variable names that hold secrets: `redis_password`, `ansible_become_password`, `api_token`. */
-const SECRET_NAME = /pass(word)?|secret|token|api_key|private_key/i;
-/** `ansible_ssh_private_key_file` names a path, not a secret; masking it only hides diagnostics. */
-const PATH_NAME = /_(file|path)$/i;
+/**
+ * Fields of a registered result that say how the task went, not what it produced (Ansible's
+ * result keys): a no_log `file` task's `state: file` or `mode: '0644'` must not mask every `file`
+ * and `0644` of the run. `item` is the loop's, from the playbook's own vars, judged there.
+ */
+const RESULT_FIELDS = new Set([
+  'changed', 'failed', 'skipped', 'skip_reason', 'rc', 'start', 'end', 'delta', 'cmd', 'invocation',
+  'state', 'mode', 'owner', 'group', 'uid', 'gid', 'path', 'dest', 'src', 'size', 'checksum', 'md5sum',
+  'item', 'ansible_loop_var', 'attempts', 'warnings', 'deprecations', 'diff', 'backup_file',
+]);
 
-function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !PATH_NAME.test(name);
+/** Non-empty string leaves of a value, not descending into keys of `skip`. */
+function stringLeaves(value: unknown, skip: ReadonlySet<string> = new Set()): string[] {
+  const found: string[] = [];
+  const walk = (item: unknown): void => {
+    if (typeof item === 'string') {
+      if (item !== '') found.push(item);
+    } else if (Array.isArray(item)) {
+      item.forEach(walk);
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) if (!skip.has(key)) walk(child);
+    }
+  };
+  walk(value);
+  return found;
 }
 
 /**
- * The values of secret-named variables anywhere in nested vars. Under a secret-named key every
- * string or number leaf counts (`redis_passwords: [a, b]`, `secrets: { db: x }`).
+ * The values of secret-named variables anywhere in nested vars (see secret-names.ts). Under a
+ * secret-named key every string or number leaf counts (`redis_passwords: [a, b]`, `secrets: { db: x }`).
  */
 export function secretsFromVars(vars: Record<string, unknown>): string[] {
   const found = new Set<string>();

@@ -24,12 +24,31 @@ describe('SecretMasker.mask', () => {
     expect(masker.mask('a.b*c axbbc')).toBe(`${MASK} axbbc`);
   });
 
-  it('masks a one-character secret everywhere and ignores an empty one', () => {
+  it('ignores an empty secret', () => {
     const masker = new SecretMasker();
     masker.add('');
+    expect(masker.size).toBe(0);
     expect(masker.mask('unchanged')).toBe('unchanged');
-    masker.add('x');
-    expect(masker.mask('max box')).toBe(`ma${MASK} bo${MASK}`);
+  });
+
+  // Issue 9: a short secret masked as a raw substring turned `exit 1` into `exit ********`.
+  const tokenCases: { secret: string; text: string; masked: string }[] = [
+    { secret: '1', text: 'pin=1, exit 10, v1.2, x1', masked: `pin=${MASK}, exit 10, v1.2, x1` },
+    { secret: 'x', text: 'max box x', masked: `max box ${MASK}` },
+    { secret: 'app', text: 'app apple app_1 /srv/app', masked: `${MASK} apple app_1 /srv/${MASK}` },
+    { secret: 'pa55', text: '"pa55" pa55word', masked: `"${MASK}" pa55word` },
+    { secret: 'a b', text: 'a b cab', masked: `${MASK} cab` },
+    { secret: '-pw-', text: 'x-pw-y', masked: `x${MASK}y` },
+    { secret: 'pässwö', text: 'pässwörter pässwö', masked: `pässwörter ${MASK}` },
+    // Long secrets are masked wherever they are, also glued: `mysql -pS3cretPassw0rd`.
+    { secret: 'S3cretPassw0rd', text: 'mysql -pS3cretPassw0rd', masked: `mysql -p${MASK}` },
+    { secret: 'exactly8', text: 'xexactly8x', masked: `x${MASK}x` },
+  ];
+  it.each(tokenCases)('masks $secret in "$text" only where it stands as itself', ({ secret, text, masked }) => {
+    const masker = new SecretMasker();
+    masker.add(secret);
+    expect(masker.mask(text)).toBe(masked);
+    expect(masker.holdsSecret(text)).toBe(masked !== text);
   });
 
   it('masks the shell-quoted and JSON-escaped forms of a secret with quotes in it', () => {
@@ -65,6 +84,28 @@ describe('SecretMasker.maskEvent', () => {
     masker.add('late-secret');
     sink.emit(log('auth late-secret'));
     expect(seen.map((event) => (event as { message: string }).message)).toEqual(['auth late-secret', `auth ${MASK}`]);
+  });
+});
+
+describe('SecretMasker.addFromValue', () => {
+  it("adds a no_log result's string leaves as secrets, not its bookkeeping fields", () => {
+    const masker = new SecretMasker();
+    masker.addFromValue({
+      changed: true, rc: 0, cmd: ['cat', '/etc/app.key'], start: '2026-12-02 10:00:00', delta: '0:00:00.01',
+      stdout: 'k3y-c0ntent', stdout_lines: ['k3y-c0ntent'], stderr: '', state: 'file', mode: '0644',
+      results: [{ item: 'app', stdout: 'per-item-out' }], ansible_facts: { db_seed: 'fact-value' },
+    });
+    expect(masker.mask('k3y-c0ntent per-item-out fact-value')).toBe(`${MASK} ${MASK} ${MASK}`);
+    expect(masker.mask('cat /etc/app.key: state file mode 0644 rc 0 app')).toBe('cat /etc/app.key: state file mode 0644 rc 0 app');
+  });
+});
+
+describe('SecretMasker.maskEvent keeps the run\'s own words', () => {
+  it('masks messages but never the event type, status or level', () => {
+    const masker = new SecretMasker();
+    masker.add('ok');
+    const event: RunEvent = { type: 'node-end', node: node('t', 'h'), status: 'ok', message: 'said ok', durationMs: 1 };
+    expect(masker.maskEvent(event)).toMatchObject({ type: 'node-end', status: 'ok', message: `said ${MASK}` });
   });
 });
 

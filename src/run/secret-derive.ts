@@ -1,0 +1,136 @@
+// A string templated from a secret is a secret too: `{{ db_pwd | b64encode }}`, `| upper`,
+// `| reverse` or `{{ user }}:{{ db_pwd }}` must not show what masking the raw value hides. Where
+// a run renders templates (task params, host vars), the expressions that read a secret are
+// evaluated on their own and their values, and the whole rendered string, become secrets; the
+// expressions that read none (`{{ user }}`) stay ordinary, so `app` is still shown as `app`.
+
+import type { Vars } from '../inventory/types.ts';
+import { renderString } from '../playbook/template.ts';
+import { isSecretName } from './secret-names.ts';
+import type { SecretMasker } from './secrets.ts';
+
+const EXPRESSION = /\{\{-?([\s\S]*?)-?\}\}/g;
+const STATEMENT = /\{%-?([\s\S]*?)-?%\}/g;
+const STRING_LITERAL = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g;
+const IDENTIFIER = /[A-Za-z_]\w*/g;
+/** How many leaves of one variable are looked at for a secret (hostvars can be the inventory). */
+const MAX_LEAVES = 5000;
+/** How deep a variable still holding a template (`a: "{{ b }}"`, not yet rendered) is followed. */
+const MAX_TEMPLATE_DEPTH = 4;
+const OMIT_PREFIX = '__omit_place_holder__';
+
+function holdsTemplate(text: string): boolean {
+  return text.includes('{{') || text.includes('{%');
+}
+
+/** The names and quoted literals an expression mentions. */
+function mentions(expression: string): { names: string[]; literals: string[] } {
+  const literals: string[] = [];
+  const bare = expression.replace(STRING_LITERAL, (_whole, single?: string, double?: string) => {
+    literals.push(single ?? double ?? '');
+    return ' ';
+  });
+  return { names: bare.match(IDENTIFIER) ?? [], literals };
+}
+
+/** Decides, with a cache for one rendering, whether a name in a template reads a secret. */
+class TaintCheck {
+  private readonly cache = new Map<string, boolean>();
+  constructor(private readonly vars: Vars, private readonly masker: SecretMasker) {}
+
+  /** An expression reads a secret when it names a secret(-holding) variable or looks one up by name. */
+  expression(expression: string, depth = 0): boolean {
+    const { names, literals } = mentions(expression);
+    return literals.some(isSecretName) || names.some((name) => this.name(name, depth));
+  }
+
+  private name(name: string, depth: number): boolean {
+    const known = this.cache.get(name);
+    if (known !== undefined) return known;
+    this.cache.set(name, false); // a template naming itself is not a secret by that alone
+    const tainted = isSecretName(name) || (Object.hasOwn(this.vars, name) && this.value(this.vars[name], depth));
+    this.cache.set(name, tainted);
+    return tainted;
+  }
+
+  /** A value holds a secret when a leaf is one, or is a template still to be rendered that reads one. */
+  private value(value: unknown, depth: number): boolean {
+    let budget = MAX_LEAVES;
+    const walk = (item: unknown): boolean => {
+      if (--budget < 0) return false;
+      if (typeof item === 'string') {
+        if (this.masker.holdsSecret(item)) return true;
+        return depth < MAX_TEMPLATE_DEPTH && holdsTemplate(item) && this.template(item, depth + 1);
+      }
+      if (typeof item === 'number') return this.masker.holdsSecret(String(item));
+      if (Array.isArray(item)) return item.some(walk);
+      if (item !== null && typeof item === 'object') return Object.values(item).some(walk);
+      return false;
+    };
+    return walk(value);
+  }
+
+  template(source: string, depth = 0): boolean {
+    const blocks = [...source.matchAll(EXPRESSION), ...source.matchAll(STATEMENT)];
+    return blocks.some((block) => this.expression(block[1], depth));
+  }
+}
+
+/** The string leaves of a rendered value worth registering: not empty, not a literal of the template, not omit. */
+function secretLeaves(value: unknown, literals: ReadonlySet<string>, found: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value.trim() !== '' && !literals.has(value) && !value.startsWith(OMIT_PREFIX) && !holdsTemplate(value)) found.add(value);
+  } else if (Array.isArray(value)) {
+    value.forEach((item) => secretLeaves(item, literals, found));
+  } else if (value !== null && typeof value === 'object') {
+    Object.values(value).forEach((item) => secretLeaves(item, literals, found));
+  }
+}
+
+function tryRender(source: string, vars: Vars): unknown {
+  try {
+    return renderString(source, vars);
+  } catch {
+    // An expression that only renders in its place (a `{% for %}` variable) is covered by the whole string.
+    return undefined;
+  }
+}
+
+/** The secrets one template string makes with these vars (see the file's comment). */
+function fromTemplate(source: string, vars: Vars, check: TaintCheck, found: Set<string>): void {
+  const literals = new Set(mentions(source).literals);
+  let tainted = false;
+  for (const [, expression] of source.matchAll(EXPRESSION)) {
+    if (!check.expression(expression)) continue;
+    tainted = true;
+    secretLeaves(tryRender(`{{${expression}}}`, vars), literals, found);
+  }
+  tainted ||= [...source.matchAll(STATEMENT)].some(([, statement]) => check.expression(statement));
+  if (tainted) secretLeaves(tryRender(source, vars), literals, found);
+}
+
+/**
+ * The secrets that rendering `source` (a template string, or a value with templates among its
+ * leaves) with `vars` makes, given the secrets the masker knows and the secret names.
+ * Numbers and booleans are not registered: `{{ db_pwd | length }}` is not the password.
+ */
+export function derivedSecrets(source: unknown, vars: Vars, masker: SecretMasker): string[] {
+  const found = new Set<string>();
+  const check = new TaintCheck(vars, masker);
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (holdsTemplate(value)) fromTemplate(value, vars, check, found);
+    } else if (Array.isArray(value)) {
+      value.forEach(walk);
+    } else if (value !== null && typeof value === 'object') {
+      Object.values(value).forEach(walk);
+    }
+  };
+  walk(source);
+  return [...found];
+}
+
+/** Registers with the masker what rendering `source` with `vars` derives from secrets. */
+export function trackDerivedSecrets(masker: SecretMasker, source: unknown, vars: Vars): void {
+  for (const secret of derivedSecrets(source, vars, masker)) masker.add(secret);
+}
