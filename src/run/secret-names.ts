@@ -51,27 +51,31 @@ export function isSecretName(name: string): boolean {
  * quote runs to the end of the line); a closing quote of a quoted name (`"password": "x"`) first.
  */
 const ASSIGNED_VALUE = /(["']?(?:\s*[=:]\s*|\s+))('[^'\n]*'?|"[^"\n]*"?|[^\s'",}\]]+)/y;
+/** The same with `=` or `:` only: in a file's text `PasswordAuthentication no` is a setting, not a password. */
+const ASSIGNED_VALUE_STRICT = /(["']?\s*[=:][ \t]*)('[^'\n]*'?|"[^"\n]*"?|[^\s'",}\]]+)/y;
 const NAME = /[A-Za-z_][\w.\-]*/g;
 
 /**
  * The text with the value of every secret-named assignment in it replaced by the mask. Used where
- * text quotes a line of input that the run has not understood yet, so no value is known: an
- * inventory line that does not parse.
+ * text holds values the run may not know: an inventory line that does not parse, and (`strict`,
+ * `=` or `:` only) a file's old and new contents in --diff, whose old password the run may
+ * never have been told (it was rotated, or set by hand).
  */
-export function redactSecretAssignments(text: string): string {
+export function redactSecretAssignments(text: string, options: { strict?: boolean } = {}): string {
+  const assignedValue = options.strict ? ASSIGNED_VALUE_STRICT : ASSIGNED_VALUE;
   let out = '';
   let copied = 0;
   for (const match of text.matchAll(NAME)) {
     const start = match.index;
     if (start < copied || !isSecretName(match[0])) continue;
-    ASSIGNED_VALUE.lastIndex = start + match[0].length;
-    const assigned = ASSIGNED_VALUE.exec(text);
+    assignedValue.lastIndex = start + match[0].length;
+    const assigned = assignedValue.exec(text);
     if (!assigned) continue;
     const value = assigned[2];
     const quote = value[0] === "'" || value[0] === '"' ? value[0] : '';
     const closed = quote !== '' && value.length > 1 && value.endsWith(quote);
-    out += text.slice(copied, ASSIGNED_VALUE.lastIndex - value.length) + quote + SECRET_MASK + (closed ? quote : '');
-    copied = ASSIGNED_VALUE.lastIndex;
+    out += text.slice(copied, assignedValue.lastIndex - value.length) + quote + SECRET_MASK + (closed ? quote : '');
+    copied = assignedValue.lastIndex;
   }
   return out + text.slice(copied);
 }

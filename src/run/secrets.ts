@@ -5,7 +5,8 @@
 
 import { quoteArg } from '../connect/quote.ts';
 import type { RunEvent, RunEventSink } from './events.ts';
-import { SECRET_MASK, isSecretName } from './secret-names.ts';
+import type { FileChange } from '../modules/module.ts';
+import { SECRET_MASK, isSecretName, redactSecretAssignments } from './secret-names.ts';
 
 export { isSecretName } from './secret-names.ts';
 
@@ -78,8 +79,9 @@ export class SecretMasker {
 
   /** A deep copy of the event with every string masked (messages, file paths, diff contents). */
   maskEvent(event: RunEvent): RunEvent {
-    if (this.secrets.size === 0) return event;
-    return this.maskValue(event) as RunEvent;
+    const redacted = event.type === 'node-end' && event.files ? { ...event, files: event.files.map(redactFileChange) } : event;
+    if (this.secrets.size === 0) return redacted;
+    return this.maskValue(redacted) as RunEvent;
   }
 
   /** A deep copy of any JSON-like value with every string in it masked (its keys and enums kept). */
@@ -109,6 +111,12 @@ function secretPattern(secret: string): string {
   const before = WORD_START.test(secret) ? `(?<!${WORD_CHAR})` : '';
   const after = WORD_END.test(secret) ? `(?!${WORD_CHAR})` : '';
   return `${before}${escaped}${after}`;
+}
+
+/** A file change with the value of every `secret_name = value` line of its contents masked (see redactSecretAssignments). */
+function redactFileChange(change: FileChange): FileChange {
+  const redact = (text: string | null) => (text === null ? null : redactSecretAssignments(text, { strict: true }));
+  return { ...change, before: redact(change.before), after: redact(change.after) };
 }
 
 function maskDeep(value: unknown, mask: (text: string) => string): unknown {

@@ -41,3 +41,12 @@ describe('redactSecretAssignments', () => {
     ['password="unclosed to the end', `password="${MASK}`],
   ])('%s', (text, redacted) => expect(redactSecretAssignments(text)).toBe(redacted));
 });
+
+describe('redactSecretAssignments in a file (strict: = or : only)', () => {
+  it.each([
+    ['db_password=old-one\nport=5432\n', `db_password=${MASK}\nport=5432\n`],
+    ['[client]\npassword = "x y"\nuser = app\n', `[client]\npassword = "${MASK}"\nuser = app\n`],
+    ['api_key: k-1\nnested_secret:\n  a: 1\n', `api_key: ${MASK}\nnested_secret:\n  a: 1\n`],
+    ['PasswordAuthentication no\nPort 22\n', 'PasswordAuthentication no\nPort 22\n'],
+  ])('%j', (text, redacted) => expect(redactSecretAssignments(text, { strict: true })).toBe(redacted));
+});

@@ -100,6 +100,18 @@ describe('SecretMasker.addFromValue', () => {
   });
 });
 
+describe('SecretMasker.maskEvent on --diff contents', () => {
+  it('masks a secret-named setting in a file even when the run never knew its value', () => {
+    const masker = new SecretMasker();
+    const event: RunEvent = {
+      type: 'node-end', node: node('conf', 'h'), status: 'changed', planned: true, durationMs: 1,
+      files: [{ path: '/etc/app.conf', before: 'user=app\ndb_password=rotated-away\n', after: 'user=app\ndb_password=n3w\n' }],
+    };
+    const masked = masker.maskEvent(event) as Extract<RunEvent, { type: 'node-end' }>;
+    expect(masked.files).toEqual([{ path: '/etc/app.conf', before: `user=app\ndb_password=${MASK}\n`, after: `user=app\ndb_password=${MASK}\n` }]);
+  });
+});
+
 describe('SecretMasker.maskEvent keeps the run\'s own words', () => {
   it('masks messages but never the event type, status or level', () => {
     const masker = new SecretMasker();
