@@ -28,12 +28,19 @@ export const BUILTIN_MODULES_DIR = fileURLToPath(new URL('../../tasks/', import.
 const MODULE_FILE = /^([A-Za-z0-9_]+)\.(ts|mts|js|mjs)$/;
 const ANSIBLE_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
 
+/** Ansible modules one of ours implements under another name: `apt` is `core.package`. */
+const ANSIBLE_ALIASES: Record<string, string> = { apt: 'package' };
+
 /** Module names in Ansible spelling map onto ours: bare and `ansible.builtin.*` names are `core.*`. */
 export function resolveModuleName(name: string): string {
   for (const prefix of ANSIBLE_PREFIXES) {
-    if (name.startsWith(prefix)) return `core.${name.slice(prefix.length)}`;
+    if (name.startsWith(prefix)) return coreName(name.slice(prefix.length));
   }
-  return name.includes('.') ? name : `core.${name}`;
+  return name.includes('.') ? name : coreName(name);
+}
+
+function coreName(name: string): string {
+  return `core.${Object.hasOwn(ANSIBLE_ALIASES, name) ? ANSIBLE_ALIASES[name] : name}`;
 }
 
 function isModuleFile(fileName: string): boolean {

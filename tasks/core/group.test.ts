@@ -7,7 +7,7 @@ describe('planGroup', () => {
   it.each([
     { input: { name: 'app' }, gid: null, argv: ['groupadd', 'app'] },
     { input: { name: 'app', gid: 1500, system: true }, gid: null, argv: ['groupadd', '-g', '1500', '-r', 'app'] },
-    { input: { name: 'app', gid: '1500', non_unique: true }, gid: null, argv: ['groupadd', '-g', '1500', '-o', 'app'] },
+    { input: { name: 'app', gid: 1500, non_unique: true }, gid: null, argv: ['groupadd', '-g', '1500', '-o', 'app'] },
     { input: { name: 'app', gid: 1501 }, gid: 1500, argv: ['groupmod', '-g', '1501', 'app'] },
     { input: { name: 'app', state: 'absent' }, gid: 1500, argv: ['groupdel', 'app'] },
   ])('$input with gid $gid runs $argv', ({ input, gid, argv }) => {
@@ -31,7 +31,7 @@ describe('planGroup', () => {
 
   it('refuses what Ansible refuses', () => {
     expect(groupParams.safeParse({ name: 'app', non_unique: true }).success).toBe(false);
-    expect(groupParams.safeParse({ name: 'app', gid: 'x' }).success).toBe(false);
+    expect(groupParams.safeParse({ name: 'app', gid: -1 }).success).toBe(false);
     expect(groupParams.safeParse({ name: 'a:b' }).success).toBe(false);
   });
 });

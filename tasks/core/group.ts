@@ -6,13 +6,11 @@ import { assertSucceeded, runChecked } from '../../src/modules/run-checked.ts';
 // Ansible's group (ansible/modules/group.py, the Linux class): groupadd, groupmod -g, groupdel.
 // The registered result is Ansible's: name, state, and for a group that exists system and gid.
 
-/** Ansible types gid as int: a template's "1234" is a gid too. */
-const gidParam = z.union([z.number().int().min(0), z.string().regex(/^\d+$/, 'expected a numeric gid')]).transform(Number);
 
 export const groupParams = z
   .strictObject({
     name: z.string().min(1).regex(/^[^:\s]+$/, 'expected a group name (no spaces or colons)').describe('Name of the group'),
-    gid: gidParam.optional().describe('Numeric group id to set'),
+    gid: z.number().int().min(0).optional().describe('Numeric group id to set'),
     state: z.enum(['present', 'absent']).default('present').describe('present creates the group (and sets gid); absent deletes it'),
     system: z.boolean().default(false).describe('Create a system group (groupadd -r), only when creating'),
     non_unique: z.boolean().default(false).describe('Allow a gid another group already has (-o); needs gid'),

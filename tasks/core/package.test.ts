@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAptLockContention, packageList, parseDpkgQuery, parseSimulatedInstalls, planPackages } from './package.ts';
+import { cacheIsStale, installArgs, isAptLockContention, packageList, packageParams, parseCacheTimes, parseDpkgQuery, parseSimulatedInstalls, planPackages } from './package.ts';
 
 // Captured from Debian 12: dpkg-query -W -f='${Package} ${Status} ${Version}\n' coreutils gcc make libssl-dev
 const DPKG_OUTPUT = [
@@ -58,5 +58,31 @@ describe('planPackages', () => {
     { specs: ['coreutils', 'gcc', 'tcl'], state: 'absent', install: [], remove: ['coreutils'] },
   ] as const)('$state $specs', ({ specs, state, install, remove }) => {
     expect(planPackages([...specs], state, installed, ['make'])).toEqual({ install, remove });
+  });
+});
+
+describe('Ansible apt parameter names', () => {
+  it('takes name, pkg or package, and needs a name or update_cache', () => {
+    expect(packageParams.parse({ name: 'gcc' }).name).toBe('gcc');
+    expect(packageParams.parse({ pkg: ['gcc', 'make'] }).name).toEqual(['gcc', 'make']);
+    expect(packageParams.parse({ package: 'gcc' }).name).toBe('gcc');
+    expect(packageParams.parse({ update_cache: true }).name).toBeUndefined();
+    expect(packageParams.parse({ cache_valid_time: 3600 }).cache_valid_time).toBe(3600);
+    expect(packageParams.safeParse({}).success).toBe(false);
+    expect(packageParams.safeParse({ name: 'gcc', state: 'build-dep' }).success).toBe(false);
+  });
+
+  it('updates the cache when it is older than cache_valid_time (0: always)', () => {
+    expect(parseCacheTimes('1700000000\n1700003000\n')).toEqual({ updated: 1700000000, now: 1700003000 });
+    expect(cacheIsStale({ updated: 1700000000, now: 1700003000 }, 3600)).toBe(false);
+    expect(cacheIsStale({ updated: 1700000000, now: 1700003601 }, 3600)).toBe(true);
+    expect(cacheIsStale({ updated: 1700000000, now: 1700000001 }, 0)).toBe(true);
+    expect(cacheIsStale({ updated: 0, now: 1700000000 }, 86400)).toBe(true);
+  });
+
+  it('passes install_recommends to apt-get only when set', () => {
+    expect(installArgs({}, ['gcc'])).toEqual(['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'install', 'gcc']);
+    expect(installArgs({ install_recommends: false }, ['gcc'])).toContain('--no-install-recommends');
+    expect(installArgs({ install_recommends: true }, ['gcc'])).toContain('--install-recommends');
   });
 });

@@ -6,10 +6,8 @@ import { abortableSleep } from '../../src/modules/wait.ts';
 // (no seconds/minutes) is refused: a playgraph run reads no terminal. The wait ends early, with
 // the task failed, when the run is aborted. It pauses in --check too, as Ansible does.
 
-/** Ansible types these with Python's int(): 1.5 -> 1, "2" -> 2. */
-const wholeNumber = z
-  .union([z.number(), z.string().regex(/^\s*-?\d+\s*$/, 'expected a whole number')])
-  .transform((value) => Math.trunc(Number(value)));
+/** Ansible types these with Python's int(): 1.5 -> 1 (a string "2" is converted before, as for every module). */
+const wholeNumber = z.number().transform(Math.trunc);
 
 export const pauseParams = z
   .strictObject({

@@ -16,6 +16,9 @@ describe('resolveModuleName', () => {
     ['core.copy', 'core.copy'],
     ['redis.build', 'redis.build'],
     ['wait_for', 'core.wait_for'],
+    ['apt', 'core.package'],
+    ['ansible.builtin.apt', 'core.package'],
+    ['ansible.builtin.package', 'core.package'],
   ])('%s -> %s', (name, resolved) => {
     expect(resolveModuleName(name)).toBe(resolved);
   });
