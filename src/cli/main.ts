@@ -6,10 +6,11 @@ import { graphCommand } from './graph-command.ts';
 import { inventoryCommand } from './inventory-command.ts';
 import { modulesCommand } from './modules-command.ts';
 import type { CliIo } from './io.ts';
+import { addVaultOptions } from './vault-options.ts';
 
 /** Options shared by `run` and `graph`: what to load and which part of it. */
 function addSelectionOptions(command: Command): Command {
-  return command
+  command
     .requiredOption('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
     .option('-e, --extra-vars <vars>', 'key=value, @file.yaml or JSON/YAML (repeatable; extra vars win)', collect, [])
     .option('-t, --tags <tags>', 'only tasks with these tags (comma separated, repeatable)', collectList, undefined)
@@ -18,6 +19,7 @@ function addSelectionOptions(command: Command): Command {
     .option('-l, --limit <pattern>', 'further limit the hosts with an Ansible pattern')
     .option('-M, --modules <dir>', 'extra directory of task modules (repeatable)', collect, [])
     .option('--roles-path <dirs>', "where roles are found after the playbook's roles/ (colon separated, repeatable; default ANSIBLE_ROLES_PATH or Ansible's)", collectPaths, undefined);
+  return addVaultOptions(command);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -53,12 +55,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(new Option('--format <format>', 'graph language').choices(['mermaid', 'dot']).default('mermaid'))
     .action(async (playbook: string, options) => setExit(await graphCommand(playbook, options, io)));
 
-  program
-    .command('inventory')
-    .description('show the resolved inventory as JSON, like ansible-inventory')
-    .requiredOption('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
-    .option('--list', 'every group and host with its variables (the default)')
-    .option('--host <name>', 'one host\'s variables')
+  addVaultOptions(
+    program
+      .command('inventory')
+      .description('show the resolved inventory as JSON, like ansible-inventory')
+      .requiredOption('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
+      .option('--list', 'every group and host with its variables (the default)')
+      .option('--host <name>', 'one host\'s variables'),
+  )
     .action(async (options) => setExit(await inventoryCommand(options, io)));
 
   program

@@ -3,6 +3,8 @@ import { createReporter } from '../report/create.ts';
 import { executeRun } from '../run/execute.ts';
 import { reportInputError, type CliIo } from './io.ts';
 import { prepareSelection, type SelectionOptions } from './selection.ts';
+import { openVault, vaultMasker } from './vault-options.ts';
+import type { VaultKeyring } from '../vault/keyring.ts';
 
 export interface RunCommandOptions extends SelectionOptions {
   check?: boolean;
@@ -19,10 +21,13 @@ export interface RunCommandOptions extends SelectionOptions {
  */
 export async function runCommand(playbookFile: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   let prepared;
+  let vault: VaultKeyring | undefined;
   try {
-    prepared = await prepareSelection(playbookFile, options);
+    vault = await openVault(options, io);
+    prepared = await prepareSelection(playbookFile, options, vault);
   } catch (error) {
-    return reportInputError(error, io, { json: options.output === 'json' });
+    // What Vault decrypted before the error is a secret there too.
+    return reportInputError(error, io, { json: options.output === 'json', masker: vaultMasker(vault) });
   }
 
   // The run decides which nodes carry file changes (--diff, or a task's own `diff:`); the

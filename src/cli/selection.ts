@@ -1,7 +1,9 @@
 import { prepareRun, type PreparedRun } from '../run/prepare.ts';
+import type { VaultKeyring } from '../vault/keyring.ts';
+import type { VaultCliOptions } from './vault-options.ts';
 
 /** What `run` and `graph` share: which playbook, inventory and vars, and which part of it. */
-export interface SelectionOptions {
+export interface SelectionOptions extends VaultCliOptions {
   inventory: string[];
   extraVars: string[];
   tags?: string[];
@@ -13,7 +15,7 @@ export interface SelectionOptions {
 }
 
 /** Reads and checks everything the selection names; bad input raises before any host is contacted. */
-export function prepareSelection(playbookFile: string, options: SelectionOptions): Promise<PreparedRun> {
+export function prepareSelection(playbookFile: string, options: SelectionOptions, vault?: VaultKeyring): Promise<PreparedRun> {
   return prepareRun({
     playbookFile,
     inventorySources: options.inventory,
@@ -24,6 +26,7 @@ export function prepareSelection(playbookFile: string, options: SelectionOptions
     limit: options.limit,
     modulesDirs: options.modules,
     rolesPath: options.rolesPath,
+    vault,
     cwd: process.cwd(),
   });
 }

@@ -1,6 +1,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
+import { isVaultText } from '../vault/envelope.ts';
+import { VaultError, type VaultKeyring } from '../vault/keyring.ts';
 import { parseYaml, type YamlSource } from '../yaml/source.ts';
 import { InventoryBuilder } from './builder.ts';
 import { splitHostPort } from './host-pattern.ts';
@@ -22,7 +24,7 @@ import { parseYamlInventory } from './yaml.ts';
  * group_vars/ and host_vars/ are read beside each source: in it for a directory, in its
  * directory for a file.
  */
-export async function loadInventory(sources: string[]): Promise<Inventory> {
+export async function loadInventory(sources: string[], options: { vault?: VaultKeyring } = {}): Promise<Inventory> {
   if (sources.length === 0) throw new InputError('no inventory source given (use -i)');
   const builder = new InventoryBuilder();
   const baseDirs: string[] = [];
@@ -35,10 +37,10 @@ export async function loadInventory(sources: string[]): Promise<Inventory> {
     }
     if (kind === undefined) throw new InputError('inventory source not found or unreadable', { file: source });
     if (kind === 'dir') {
-      await parseDirectory(builder, source);
+      await parseDirectory(builder, source, options.vault);
       baseDirs.push(resolve(source));
     } else {
-      await parseFile(builder, source);
+      await parseFile(builder, source, options.vault);
       baseDirs.push(dirname(resolve(source)));
     }
   }
@@ -49,8 +51,8 @@ export async function loadInventory(sources: string[]): Promise<Inventory> {
   const hostNames = [...builder.hosts.keys(), ...implicitLocalhostNames(builder.hosts.keys())];
   for (const dir of baseDirs) {
     layers.push({
-      groups: await loadVarsFiles(dir, 'group_vars', builder.groups.keys()),
-      hosts: await loadVarsFiles(dir, 'host_vars', hostNames),
+      groups: await loadVarsFiles(dir, 'group_vars', builder.groups.keys(), options.vault),
+      hosts: await loadVarsFiles(dir, 'host_vars', hostNames, options.vault),
     });
   }
   return resolveInventory(builder, sources.join(','), layers);
@@ -69,7 +71,7 @@ function parseHostList(builder: InventoryBuilder, list: string): void {
 // IGNORED in ansible/inventory/manager.py: IGNORED_ALWAYS plus the default INVENTORY_IGNORE_EXTS.
 const IGNORED = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(?:\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
 
-async function parseDirectory(builder: InventoryBuilder, dir: string): Promise<void> {
+async function parseDirectory(builder: InventoryBuilder, dir: string, vault: VaultKeyring | undefined): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -79,20 +81,25 @@ async function parseDirectory(builder: InventoryBuilder, dir: string): Promise<v
   for (const name of entries.sort()) {
     if (IGNORED.test(name)) continue;
     const full = join(dir, name);
-    if ((await kindOf(full)) === 'dir') await parseDirectory(builder, full);
-    else await parseFile(builder, full);
+    if ((await kindOf(full)) === 'dir') await parseDirectory(builder, full, vault);
+    else await parseFile(builder, full, vault);
   }
 }
 
 const YAML_EXTENSIONS = ['', '.yaml', '.yml', '.json'];
 
-async function parseFile(builder: InventoryBuilder, file: string): Promise<void> {
+async function parseFile(builder: InventoryBuilder, file: string, vault: VaultKeyring | undefined): Promise<void> {
   builder.currentFile = resolve(file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new InputError(`cannot read inventory file: ${(error as Error).message}`, { file }, { cause: error });
+  }
+  // Ansible would decrypt it, but its values could then not be told from its host and group
+  // names, which must show: secrets belong in group_vars/host_vars files or inline !vault values.
+  if (isVaultText(text)) {
+    throw new InputError('a vault-encrypted inventory file is not supported: encrypt its group_vars/host_vars files, or single values with !vault', { file });
   }
   if (!YAML_EXTENSIONS.includes(extname(file))) {
     parseIniInventory(builder, file, text);
@@ -101,9 +108,10 @@ async function parseFile(builder: InventoryBuilder, file: string): Promise<void>
   let yaml: YamlSource | undefined;
   let yamlError: InputError | undefined;
   try {
-    yaml = parseYaml(file, text);
+    yaml = parseYaml(file, text, vault);
   } catch (error) {
-    if (!(error instanceof InputError)) throw error;
+    // A vault value that does not decrypt is that error, whatever format the file turns out to be.
+    if (!(error instanceof InputError) || error instanceof VaultError) throw error;
     yamlError = error;
   }
   const value = yaml?.value;

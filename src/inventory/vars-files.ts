@@ -1,6 +1,9 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { InputError } from '../errors.ts';
+import { decryptFileText } from '../vault/file.ts';
+import { rememberLeaves } from '../vault/inline.ts';
+import type { VaultKeyring } from '../vault/keyring.ts';
 import { parseYaml } from '../yaml/source.ts';
 import type { Vars } from './types.ts';
 
@@ -46,17 +49,22 @@ async function findVarsFiles(dir: string, entity: string): Promise<string[]> {
   return [];
 }
 
-async function readVarsFile(file: string): Promise<Vars> {
-  let text: string;
+/**
+ * The one reader of controller vars files: group_vars/host_vars, a play's vars_files, `-e @file`
+ * and include_vars (TaskContext.loadVarsFile). A file `ansible-vault encrypt` wrote is decrypted
+ * with the run's passwords and each of its string values becomes a secret; inline `!vault`
+ * values decrypt in any of them.
+ */
+export async function readVarsFile(file: string, vault?: VaultKeyring): Promise<Vars> {
+  let raw: string;
   try {
-    text = await readFile(file, 'utf8');
+    raw = await readFile(file, 'utf8');
   } catch (error) {
     throw new InputError(`cannot read vars file: ${(error as Error).message}`, { file }, { cause: error });
   }
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw new InputError('vault-encrypted vars files are not supported', { file, line: 1, column: 1 });
-  }
-  const source = parseYaml(file, text);
+  const { text, encrypted } = decryptFileText(raw, file, vault);
+  const source = parseYaml(file, text, vault);
+  if (encrypted && vault) rememberLeaves(source.value, vault);
   if (source.value === null || source.value === undefined) return {};
   if (typeof source.value !== 'object' || Array.isArray(source.value)) {
     throw new InputError('vars file must hold a mapping of variable names to values', source.positionOf(source.document.contents));
@@ -65,7 +73,12 @@ async function readVarsFile(file: string): Promise<Vars> {
 }
 
 /** Reads the vars files of each entity name under `<baseDir>/<subdir>/`, merged in file order. */
-export async function loadVarsFiles(baseDir: string, subdir: 'group_vars' | 'host_vars', entities: Iterable<string>): Promise<Map<string, Vars>> {
+export async function loadVarsFiles(
+  baseDir: string,
+  subdir: 'group_vars' | 'host_vars',
+  entities: Iterable<string>,
+  vault?: VaultKeyring,
+): Promise<Map<string, Vars>> {
   const result = new Map<string, Vars>();
   const dir = join(baseDir, subdir);
   if ((await kindOf(dir)) !== 'dir') return result;
@@ -75,7 +88,7 @@ export async function loadVarsFiles(baseDir: string, subdir: 'group_vars' | 'hos
     const files = await findVarsFiles(dir, entity);
     if (files.length === 0) continue;
     let merged: Vars = {};
-    for (const file of files) merged = { ...merged, ...(await readVarsFile(file)) };
+    for (const file of files) merged = { ...merged, ...(await readVarsFile(file, vault)) };
     result.set(entity, merged);
   }
   return result;

@@ -2,6 +2,8 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError, type SourcePosition } from '../errors.ts';
 import type { Vars } from '../inventory/types.ts';
+import { readVarsFile } from '../inventory/vars-files.ts';
+import { VaultError, type VaultKeyring } from '../vault/keyring.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import { readYamlFile, type YamlSource } from '../yaml/source.ts';
 import { PLAY_TASK_KEYS, inheritPlayTags, parsePlayKeywords } from './play-keywords.ts';
@@ -25,7 +27,11 @@ const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 
 export interface LoadOptions {
   /** Where roles are looked for after the playbook's roles/ (--roles-path, ANSIBLE_ROLES_PATH). */
   rolesPath?: string[];
+  /** The run's vault passwords: for vars_files, role files and inline !vault values. */
+  vault?: VaultKeyring;
 }
+
+type Loading = Required<Pick<LoadOptions, 'rolesPath'>> & Pick<LoadOptions, 'vault'>;
 
 /** Ansible's default roles_path, or ANSIBLE_ROLES_PATH when set. */
 function defaultRolesPath(): string[] {
@@ -43,34 +49,31 @@ function cycleError(kind: string, file: string, stack: ImportStack, position: So
 }
 
 /** Read a file another file refers to; a missing file is reported where it is referred to. */
-async function readReferenced(file: string, what: string, position: SourcePosition): Promise<YamlSource> {
+async function readReferenced<T>(read: () => Promise<T>, file: string, what: string, position: SourcePosition): Promise<T> {
   try {
-    return await readYamlFile(file);
+    return await read();
   } catch (error) {
-    if (error instanceof InputError && error.position?.line === undefined) {
+    // A vault error names the file itself: it is not a missing file.
+    if (error instanceof InputError && error.position?.line === undefined && !(error instanceof VaultError)) {
       throw new InputError(`${what}: cannot read ${file}`, position, { cause: error });
     }
     throw error;
   }
 }
 
-async function loadVarsFile(file: string, position: SourcePosition): Promise<Vars> {
-  const source = await readReferenced(file, 'vars_files', position);
-  if (source.value === null || source.value === undefined) return {};
-  if (!isMapping(source, source.document.contents)) {
-    throw new InputError('a vars file must be a mapping of variable names to values', source.positionOf(source.document.contents));
-  }
-  return source.value as Vars;
+function readYamlReferenced(file: string, what: string, position: SourcePosition, vault: VaultKeyring | undefined): Promise<YamlSource> {
+  return readReferenced(() => readYamlFile(file, vault), file, what, position);
 }
 
 /** vars_files override play vars, later files override earlier ones, as in Ansible. */
-async function playVars(source: YamlSource, vars: MapEntry | undefined, files: MapEntry | undefined): Promise<Vars> {
+async function playVars(source: YamlSource, vars: MapEntry | undefined, files: MapEntry | undefined, vault: VaultKeyring | undefined): Promise<Vars> {
   let merged: Vars = vars ? { ...mappingValue(vars) } : {};
   if (!files) return merged;
   for (const name of stringList(files)) {
     // A templated path (`vars/{{ env }}.yaml`) may use the play's vars, as in Ansible.
     const rendered = String(renderValue(name, merged, files.position));
-    merged = { ...merged, ...(await loadVarsFile(resolve(dirname(source.file), rendered), files.position)) };
+    const file = resolve(dirname(source.file), rendered);
+    merged = { ...merged, ...(await readReferenced(() => readVarsFile(file, vault), file, 'vars_files', files.position)) };
   }
   return merged;
 }
@@ -100,7 +103,7 @@ async function playRoles(source: YamlSource, entry: MapEntry | undefined, roles:
   return items;
 }
 
-async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack, options: Required<LoadOptions>): Promise<Play> {
+async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack, options: Loading): Promise<Play> {
   const position = source.positionOf(node);
   const entries = mapEntries(source, node, 'a play');
   const byKey = new Map<string, MapEntry>();
@@ -118,12 +121,13 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack, 
   }
   const baseDir = resolve(dirname(source.file));
   // An include's file name and loop may be templates of the play's vars: read them first.
-  const vars = await playVars(source, byKey.get('vars'), byKey.get('vars_files'));
+  const vars = await playVars(source, byKey.get('vars'), byKey.get('vars_files'), options.vault);
   const blocks: BlockSpec[] = [];
-  const common = { stack, playVars: vars, readFile: (file: string, what: string, at: SourcePosition) => readReferenced(file, what, at) };
+  const common = { stack, playVars: vars, readFile: (file: string, what: string, at: SourcePosition) => readYamlReferenced(file, what, at, options.vault) };
   const roles: RoleLoading = {
     playbookDir: baseDir,
     rolesPath: options.rolesPath,
+    vault: options.vault,
     parseFile: (file, what) => parseTaskList(file, file.document.contents, what, { ...common, blocks, roles }),
     seen: new Set(),
     handlers: [],
@@ -160,7 +164,7 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack, 
   return inheritPlayTags(Object.assign(play, parsePlayKeywords(byKey)));
 }
 
-async function loadPlays(source: YamlSource, stack: ImportStack, options: Required<LoadOptions>): Promise<Play[]> {
+async function loadPlays(source: YamlSource, stack: ImportStack, options: Loading): Promise<Play[]> {
   const file = source.file;
   const root = source.document.contents;
   const inner = [...stack, resolve(file)];
@@ -182,7 +186,7 @@ async function loadPlays(source: YamlSource, stack: ImportStack, options: Requir
     const named = stringValue(importEntry);
     const imported = isAbsolute(named) ? named : join(dirname(file), named);
     if (inner.includes(resolve(imported))) throw cycleError('import_playbook', imported, inner, importEntry.position);
-    plays.push(...(await loadPlays(await readReferenced(imported, 'import_playbook', importEntry.position), inner, options)));
+    plays.push(...(await loadPlays(await readYamlReferenced(imported, 'import_playbook', importEntry.position, options.vault), inner, options)));
   }
   return plays;
 }
@@ -190,5 +194,5 @@ async function loadPlays(source: YamlSource, stack: ImportStack, options: Requir
 /** Load a playbook file (a list of plays, or one play), with its imports, checked and ready to plan. */
 export async function loadPlaybook(file: string, options: LoadOptions = {}): Promise<Playbook> {
   const rolesPath = options.rolesPath ?? defaultRolesPath();
-  return { file, plays: await loadPlays(await readYamlFile(file), [], { rolesPath }) };
+  return { file, plays: await loadPlays(await readYamlFile(file, options.vault), [], { rolesPath, vault: options.vault }) };
 }

@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, type SourcePosition } from '../errors.ts';
 import type { Vars } from '../inventory/types.ts';
+import { readVarsFile } from '../inventory/vars-files.ts';
+import type { VaultKeyring } from '../vault/keyring.ts';
 import { readYamlFile, type YamlSource } from '../yaml/source.ts';
 import type { ParsedTask } from './task.ts';
 import type { RoleRef, TaskSpec } from './types.ts';
@@ -36,6 +38,8 @@ export interface RoleLoading {
   handlers: (ParsedTask | symbol)[];
   defaults: Vars;
   vars: Vars;
+  /** The run's vault passwords: role files may be encrypted or hold !vault values. */
+  vault?: VaultKeyring;
 }
 
 /** A `roles:` item or the options of import_role/include_role, as an entry. */
@@ -80,18 +84,14 @@ export function roleFile(roleDir: string, kind: string, base = 'main'): string |
   return names.map((name) => path.join(roleDir, kind, name)).find((file) => existsSync(file) && statSync(file).isFile());
 }
 
-async function roleVarsFile(roleDir: string, kind: 'defaults' | 'vars', base: string | undefined, entry: RoleEntry): Promise<Vars> {
+async function roleVarsFile(roleDir: string, kind: 'defaults' | 'vars', base: string | undefined, entry: RoleEntry, vault: VaultKeyring | undefined): Promise<Vars> {
   const file = roleFile(roleDir, kind, base);
   if (!file) {
     if (base) throw new InputError(`role '${entry.name}': ${kind}_from '${base}' not found in ${path.join(roleDir, kind)}`, entry.position);
     return {};
   }
-  const source = await readYamlFile(file);
-  if (source.value === null || source.value === undefined) return {};
-  if (typeof source.value !== 'object' || Array.isArray(source.value)) {
-    throw new InputError(`role ${kind} must be a mapping of variable names to values`, source.positionOf(source.document.contents));
-  }
-  return source.value as Vars;
+  // The shared vars-file reader: an encrypted role vars file decrypts, its values secrets.
+  return readVarsFile(file, vault);
 }
 
 interface RoleMeta {
@@ -99,10 +99,10 @@ interface RoleMeta {
   allowDuplicates: boolean;
 }
 
-async function roleMeta(roleDir: string): Promise<RoleMeta> {
+async function roleMeta(roleDir: string, vault: VaultKeyring | undefined): Promise<RoleMeta> {
   const file = roleFile(roleDir, 'meta');
   if (!file) return { dependencies: [], allowDuplicates: false };
-  const source = await readYamlFile(file);
+  const source = await readYamlFile(file, vault);
   const meta = (source.value ?? {}) as Record<string, unknown>;
   const deps = meta.dependencies ?? [];
   if (!Array.isArray(deps)) throw new InputError('meta dependencies must be a list of roles', source.positionOf(source.document.contents));
@@ -116,14 +116,14 @@ async function roleMeta(roleDir: string): Promise<RoleMeta> {
  */
 export async function expandRole(entry: RoleEntry, loading: RoleLoading, parents: RoleRef[] = []): Promise<(ParsedTask | symbol)[]> {
   const dir = findRole(entry, loading);
-  const meta = await roleMeta(dir);
+  const meta = await roleMeta(dir, loading.vault);
   const params = { ...Object.assign({}, ...parents.map((p) => p.params).reverse()), ...entry.params } as Vars;
   const key = `${dir}\0${JSON.stringify(params)}\0${entry.from.tasks_from ?? ''}`;
   if (loading.seen.has(key) && !meta.allowDuplicates) return [];
   loading.seen.add(key);
 
-  const defaults = await roleVarsFile(dir, 'defaults', entry.from.defaults_from, entry);
-  const vars = { ...((entry.keywords.vars as Vars | undefined) ?? {}), ...(await roleVarsFile(dir, 'vars', entry.from.vars_from, entry)) };
+  const defaults = await roleVarsFile(dir, 'defaults', entry.from.defaults_from, entry, loading.vault);
+  const vars = { ...((entry.keywords.vars as Vars | undefined) ?? {}), ...(await roleVarsFile(dir, 'vars', entry.from.vars_from, entry, loading.vault)) };
   const role: RoleRef = { name: path.basename(dir), path: dir, chain: parents.map((p) => p.path), defaults, vars, params };
 
   const items: (ParsedTask | symbol)[] = [];
@@ -134,10 +134,10 @@ export async function expandRole(entry: RoleEntry, loading: RoleLoading, parents
 
   const tasksFile = roleFile(dir, 'tasks', entry.from.tasks_from);
   if (entry.from.tasks_from && !tasksFile) throw new InputError(`role '${entry.name}': tasks_from '${entry.from.tasks_from}' not found in ${path.join(dir, 'tasks')}`, entry.position);
-  if (tasksFile) items.push(...(await loading.parseFile(await readYamlFile(tasksFile), `tasks file ${tasksFile}`)));
+  if (tasksFile) items.push(...(await loading.parseFile(await readYamlFile(tasksFile, loading.vault), `tasks file ${tasksFile}`)));
   const handlersFile = roleFile(dir, 'handlers', entry.from.handlers_from);
   if (handlersFile) {
-    const handlers = await loading.parseFile(await readYamlFile(handlersFile), `handlers file ${handlersFile}`);
+    const handlers = await loading.parseFile(await readYamlFile(handlersFile, loading.vault), `handlers file ${handlersFile}`);
     for (const handler of handlers) if (typeof handler !== 'symbol') handler.spec.role = role;
     loading.handlers.push(...handlers);
   }

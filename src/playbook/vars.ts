@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Inventory, Vars } from '../inventory/types.ts';
 import { inventoryVarsFor } from '../inventory/unlisted-hosts.ts';
-import { parseYaml, readYamlFile, type YamlSource } from '../yaml/source.ts';
+import { readVarsFile } from '../inventory/vars-files.ts';
+import type { VaultKeyring } from '../vault/keyring.ts';
+import { parseYaml, type YamlSource } from '../yaml/source.ts';
 
 // Variables from the command line and their precedence, as in Ansible.
 
@@ -51,15 +53,13 @@ function requireMapping(source: YamlSource | undefined, value: unknown, what: st
   return value as Vars;
 }
 
-async function parseOne(arg: string, cwd: string): Promise<Vars> {
+async function parseOne(arg: string, cwd: string, vault: VaultKeyring | undefined): Promise<Vars> {
   const text = arg.trim();
-  if (text.startsWith('@')) {
-    const source = await readYamlFile(resolve(cwd, text.slice(1)));
-    return requireMapping(source, source.value, `extra vars file ${text.slice(1)}`);
-  }
+  // The shared vars-file reader: an encrypted file decrypts with the run's vault passwords.
+  if (text.startsWith('@')) return readVarsFile(resolve(cwd, text.slice(1)), vault);
   if (text.startsWith('{') || text.startsWith('[')) {
     // The text is on the command line, not in a file; positions point into the argument itself.
-    const source = parseYaml('-e argument', text);
+    const source = parseYaml('-e argument', text, vault);
     return requireMapping(source, source.value, '-e JSON/YAML');
   }
   const vars: Vars = {};
@@ -75,9 +75,9 @@ async function parseOne(arg: string, cwd: string): Promise<Vars> {
 }
 
 /** `-e` arguments in order; later ones override earlier ones (values of key=value are strings). */
-export async function parseExtraVars(args: string[], cwd: string): Promise<Vars> {
+export async function parseExtraVars(args: string[], cwd: string, vault?: VaultKeyring): Promise<Vars> {
   let merged: Vars = {};
-  for (const arg of args) merged = { ...merged, ...(await parseOne(arg, cwd)) };
+  for (const arg of args) merged = { ...merged, ...(await parseOne(arg, cwd, vault)) };
   return merged;
 }
 

@@ -19,6 +19,7 @@ import { NO_LOG_MESSAGE } from './no-log.ts';
 import { resolveConnectionSpec } from './host-connections.ts';
 import { taskSearchPath } from './search-path.ts';
 import { SecretMasker, secretsFromVars } from './secrets.ts';
+import { VaultKeyring } from '../vault/keyring.ts';
 
 export interface PrepareOptions {
   playbookFile: string;
@@ -31,6 +32,8 @@ export interface PrepareOptions {
   modulesDirs?: string[];
   /** Where roles are found after the playbook's roles/; absent: ANSIBLE_ROLES_PATH or Ansible's default. */
   rolesPath?: string[];
+  /** The vault passwords given (--vault-id & co); every file and value it decrypts is a secret. */
+  vault?: VaultKeyring;
   cwd: string;
 }
 
@@ -52,6 +55,8 @@ export interface PreparedRun {
   /** Plays --limit left without hosts: Ansible skips them ("skipping: no hosts matched"). */
   skippedPlays: SkippedPlay[];
   masker: SecretMasker;
+  /** The run's vault passwords, for what tasks read later (include_vars): its plaintexts reach the masker. */
+  vault: VaultKeyring;
 }
 
 /**
@@ -60,12 +65,15 @@ export interface PreparedRun {
  * InputError with its position, raised here — before anything on any host has changed.
  */
 export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> {
+  const vault = options.vault ?? new VaultKeyring();
   const [inventory, playbook, extraVars] = await Promise.all([
-    loadInventory(options.inventorySources),
-    loadPlaybook(options.playbookFile, { rolesPath: options.rolesPath?.map((dir) => resolve(options.cwd, dir)) }),
-    parseExtraVars(options.extraVarArgs, options.cwd),
+    loadInventory(options.inventorySources, { vault }),
+    loadPlaybook(options.playbookFile, { rolesPath: options.rolesPath?.map((dir) => resolve(options.cwd, dir)), vault }),
+    parseExtraVars(options.extraVarArgs, options.cwd, vault),
   ]);
   const masker = new SecretMasker();
+  // A value from Vault is a secret: those read so far, and any a task decrypts later.
+  vault.onPlaintext((plaintext) => masker.add(plaintext));
   for (const secret of secretsFromVars(extraVars)) masker.add(secret);
   for (const host of inventory.hosts.values()) for (const secret of secretsFromVars(host.vars)) masker.add(secret);
 
@@ -99,7 +107,7 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
     const shown = [...limited].slice(0, 10).join(', ') + (limited.size > 10 ? ` and ${limited.size - 10} more` : '');
     throw new InputError(`--limit '${options.limit}' matches no host of any play (it selects ${shown})`);
   }
-  return { inventory, playbook, extraVars, registry, graphs, skippedPlays, masker };
+  return { inventory, playbook, extraVars, registry, graphs, skippedPlays, masker, vault };
 }
 
 /**

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, Scalar, isNode, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
 import { InputError, type SourcePosition } from '../errors.ts';
+import { decryptFileText } from '../vault/file.ts';
+import { VAULT_YAML_TAGS, decryptInlineValues } from '../vault/inline.ts';
+import type { VaultKeyring } from '../vault/keyring.ts';
 
 /**
  * A parsed YAML file that remembers where every node came from, so inventory and playbook
@@ -21,6 +24,7 @@ const PYYAML_BOOLS = [
 ];
 const withPyyamlBools = (tags: Tags): Tags => [
   ...PYYAML_BOOLS,
+  ...VAULT_YAML_TAGS,
   ...tags.filter((tag) => typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool'),
 ];
 
@@ -33,7 +37,8 @@ export interface YamlSource {
   positionOf(node: unknown): SourcePosition;
 }
 
-export function parseYaml(file: string, text: string): YamlSource {
+/** `vault` decrypts inline `!vault` values (each one then a secret); without it they are refused. */
+export function parseYaml(file: string, text: string, vault?: VaultKeyring): YamlSource {
   const lineCounter = new LineCounter();
   // YAML 1.1 as Ansible reads it (PyYAML): `yes`/`no`/`on`/`off` are booleans and `0644` is
   // octal, so an inventory or playbook written for Ansible means the same thing here.
@@ -47,6 +52,7 @@ export function parseYaml(file: string, text: string): YamlSource {
     const message = first.message.split('\n')[0];
     throw new InputError(`invalid YAML: ${message}`, positionAt(first.pos[0]));
   }
+  decryptInlineValues(document, vault, positionAt);
   return {
     file,
     document,
@@ -58,12 +64,14 @@ export function parseYaml(file: string, text: string): YamlSource {
   };
 }
 
-export async function readYamlFile(file: string): Promise<YamlSource> {
+export async function readYamlFile(file: string, vault?: VaultKeyring): Promise<YamlSource> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new InputError(`cannot read file: ${(error as Error).message}`, { file }, { cause: error });
   }
-  return parseYaml(file, text);
+  // A whole file encrypted (a playbook, a tasks file): decrypted, its values not secrets by that
+  // alone; vars files, whose values are, are read by inventory/vars-files.ts.
+  return parseYaml(file, decryptFileText(text, file, vault).text, vault);
 }
