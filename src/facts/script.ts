@@ -93,7 +93,7 @@ m statfs; { if [ -e /etc/mtab ]; then cat /etc/mtab; else cat /proc/mounts; fi; 
   [ "$fs" = none ] && continue
   mp=$(printf '%b' "$mp"); dev=$(printf '%b' "$dev")
   # statvfs of each mount, bounded as Ansible bounds it (a hung NFS server must not hang the play).
-  if have timeout; then s=$(timeout 10 stat -f -c '%S|%s|%b|%a|%c|%d' "$mp" 2>/dev/null); else s=$(stat -f -c '%S|%s|%b|%a|%c|%d' "$mp" 2>/dev/null); fi
+  if have timeout; then s=$(timeout $PGFACTS_TIMEOUT stat -f -c '%S|%s|%b|%a|%c|%d' "$mp" 2>/dev/null); else s=$(stat -f -c '%S|%s|%b|%a|%c|%d' "$mp" 2>/dev/null); fi
   u=''; have udevadm && u=$(udevadm info --query property --name "$dev" 2>/dev/null | sed -n 's/^ID_FS_UUID=//p' | head -n 1)
   printf '%s|%s|%s\n' "$mp" "$s" "$u"
 done
@@ -126,10 +126,10 @@ const SNIPPETS: Record<Collector, string> = {
 };
 
 /** The script for these collectors (platform and distribution always: the others' rules read them). */
-export function factsScript(collectors: ReadonlySet<Collector>): string {
+export function factsScript(collectors: ReadonlySet<Collector>, mountTimeoutSeconds = 10): string {
   const wanted = new Set<Collector>([...collectors, 'platform', 'distribution']);
   const order = Object.keys(SNIPPETS) as Collector[];
-  return [HELPERS, ...order.filter((name) => wanted.has(name)).map((name) => SNIPPETS[name]), 'm end\n'].join('');
+  return [`PGFACTS_TIMEOUT=${Math.max(1, Math.floor(mountTimeoutSeconds))}`, HELPERS, ...order.filter((name) => wanted.has(name)).map((name) => SNIPPETS[name]), 'm end\n'].join('');
 }
 
 /** The script's output split into its sections, by name. */
