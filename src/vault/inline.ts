@@ -17,11 +17,19 @@ export const VAULT_YAML_TAGS: ScalarTag[] = VAULT_TAGS.map((tag) => ({ tag, reso
  * a secret. Without a keyring (no vault password given) such a value is refused, never used as
  * its ciphertext.
  */
-export function decryptInlineValues(document: Document.Parsed, keyring: VaultKeyring | undefined, positionAt: (offset: number) => SourcePosition): void {
+export function decryptInlineValues(
+  document: Document.Parsed,
+  text: string,
+  keyring: VaultKeyring | undefined,
+  positionAt: (offset: number) => SourcePosition,
+): void {
   visit(document, (_key, node) => {
     const tag = (node as { tag?: string } | null)?.tag;
     if (tag === undefined || !VAULT_TAGS.includes(tag)) return;
-    const where = positionAt((node as { range?: [number, number, number] }).range?.[0] ?? 0);
+    // The node's range starts after its tag (at `|`); Ansible, and the user, point at the tag.
+    const start = (node as { range?: [number, number, number] }).range?.[0] ?? 0;
+    const tagAt = text.lastIndexOf(tag, start);
+    const where = positionAt(tagAt >= 0 ? tagAt : start);
     if (!isScalar(node) || typeof node.value !== 'string') {
       throw new VaultError(`${tag} must tag a string (the vault text ansible-vault encrypt_string writes)`, where);
     }

@@ -52,7 +52,7 @@ export function parseYaml(file: string, text: string, vault?: VaultKeyring): Yam
     const message = first.message.split('\n')[0];
     throw new InputError(`invalid YAML: ${message}`, positionAt(first.pos[0]));
   }
-  decryptInlineValues(document, vault, positionAt);
+  decryptInlineValues(document, text, vault, positionAt);
   return {
     file,
     document,
