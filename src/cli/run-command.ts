@@ -44,6 +44,7 @@ export async function runCommand(playbookFile: string, options: RunCommandOption
     const result = await executeRun(prepared, {
       checkMode: Boolean(options.check),
       diff: Boolean(options.diff),
+      verbosity: options.verbose ? 1 : 0,
       forks: options.forks,
       signal: controller.signal,
       sink: reporter,

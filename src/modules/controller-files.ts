@@ -3,13 +3,13 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 /**
- * Finding a module's controller file (copy's `src` in `files/`, template's in `templates/`) as
+ * Finding a module's controller file (copy's `src` in `files/`, template's in `templates/`, include_vars' in `vars/`) as
  * Ansible's action plugins do: ActionBase._find_needle -> DataLoader.path_dwim_relative_stack
  * (ansible/parsing/dataloader.py, ansible-core 2.14), over the task's search path (the run gives
  * it as TaskContext.searchPath: a role's directories first, then the task file's directory, then
  * the playbook's directory).
  */
-export type ControllerSubdir = 'files' | 'templates';
+export type ControllerSubdir = 'files' | 'templates' | 'vars';
 
 /** What a search found: the first candidate that exists, or none, and every place it looked. */
 export interface ControllerFileSearch {

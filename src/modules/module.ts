@@ -70,6 +70,18 @@ export interface TaskContext {
   play: { hosts: PlayHost[] };
   /** The run's shared connection to another host of the inventory (connected on first use). */
   connectionFor(hostName: string): Promise<Connection>;
+  /** How verbose the run's output is (Ansible's -v count: 0 without -v); debug's `verbosity` compares with it. */
+  verbosity: number;
+  /**
+   * Reads a YAML/JSON vars file on the controller (an absolute path) with the loader group_vars
+   * and vars_files use: a mapping of variables (empty for an empty file), Vault-encrypted files
+   * and `!vault` values decrypted. Bad content is an InputError naming the file.
+   */
+  loadVarsFile(path: string): Promise<Vars>;
+  /** Ends the play for this host once this task is done (meta: end_host): its later tasks and handlers do not run, and it does not fail. */
+  endHost(): void;
+  /** Ends the play for every host once this task is done (meta: end_play); later plays still run. */
+  endPlay(): void;
 }
 
 /**
@@ -120,6 +132,8 @@ export interface TaskModule<P = any, S = any> {
   apply(ctx: TaskContext, params: P, state: S): Promise<ApplyResult>;
   /** Undoes what `apply` did, given its rollbackState; runs in reverse graph order on failure. */
   rollback?(ctx: TaskContext, params: P, rollbackState: unknown): Promise<void>;
+  /** Its ok results are neither shown nor counted in the recap, as Ansible treats meta tasks. */
+  uncounted?: boolean;
 }
 
 export function defineModule<P, S>(module: TaskModule<P, S>): TaskModule<P, S> {

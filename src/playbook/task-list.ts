@@ -30,13 +30,10 @@ const ROLE_TASK_KEYS = ['import_role', 'include_role', 'ansible.builtin.import_r
 const IMPORT_TASKS_KEYS = ['import_tasks', 'ansible.builtin.import_tasks'];
 const INCLUDE_TASKS_KEYS = ['include_tasks', 'ansible.builtin.include_tasks'];
 
-/** A `meta:` task: flush_handlers is a flush point; the other meta actions are not here yet. */
+/** A `meta: flush_handlers` task is a flush point; the other meta actions are tasks of core.meta. */
 function metaItem(entries: MapEntry[]): typeof FLUSH_HANDLERS | undefined {
   const meta = entries.find((e) => e.key === 'meta' || e.key === 'ansible.builtin.meta');
-  if (!meta) return undefined;
-  if (meta.value !== 'flush_handlers') {
-    throw new InputError(`meta: '${String(meta.value)}' is not supported (flush_handlers is)`, meta.position);
-  }
+  if (!meta || meta.value !== 'flush_handlers') return undefined;
   const other = entries.find((e) => e !== meta && e.key !== 'name' && e.key !== 'tags');
   if (other) throw new InputError(`meta: flush_handlers takes no '${other.key}' (it runs where it stands)`, other.keyPosition);
   return FLUSH_HANDLERS;

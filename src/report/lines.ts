@@ -48,6 +48,18 @@ function outcomeMessage(event: NodeEndEvent): string | undefined {
   return event.message;
 }
 
+/** A shown result as Ansible's default callback prints it: JSON, keys sorted, indented by 4. */
+function shownJson(result: Record<string, unknown>): string {
+  const sorted = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sorted);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted((value as Record<string, unknown>)[key])]));
+    }
+    return value;
+  };
+  return JSON.stringify(sorted(result), null, 4);
+}
+
 export function formatNodeEnd(event: NodeEndEvent, options: LineOptions): string[] {
   const style = palette(options.color);
   const words = outcomeWords(event);
@@ -59,6 +71,7 @@ export function formatNodeEnd(event: NodeEndEvent, options: LineOptions): string
     line += style.dim(` (not selected, taken as done: ${event.assumedNeeds.join(', ')})`);
   }
   if (options.verbose) line += style.dim(` [${seconds(event.durationMs)}]`);
+  if (event.result) line += ` => ${shownJson(event.result)}`;
   const lines = [line];
   if (options.diff) {
     for (const change of event.files ?? []) lines.push(renderFileDiff(change, { color: options.color }));

@@ -78,7 +78,7 @@ export class TtyReporter implements Reporter {
         // The run's counts for the host, as they stand with this node: shown, not counted here.
         if (event.hostRecap) this.recap[event.node.host] = event.hostRecap;
         const quiet = event.status === 'ok' || event.status === 'skipped';
-        if (!quiet || this.lineOptions.verbose || (this.lineOptions.diff && event.files?.length)) {
+        if (!quiet || event.result || this.lineOptions.verbose || (this.lineOptions.diff && event.files?.length)) {
           this.notable.push(event);
         }
         return this.refresh();

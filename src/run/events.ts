@@ -35,6 +35,8 @@ export type RunEvent =
       /** "would run (after: X)" in --check when the input depends on an earlier planned change. */
       after?: string[];
       files?: FileChange[];
+      /** The result the task shows as it is (debug, assert unless quiet), as Ansible's `ok: [host] => {...}`. */
+      result?: Record<string, unknown>;
       /** Needs that were not selected by --tags and were taken as satisfied. */
       assumedNeeds?: string[];
       ignoredError?: boolean;

@@ -17,6 +17,8 @@ import { maskingSink } from './secrets.ts';
 export interface ExecuteOptions {
   checkMode: boolean;
   diff: boolean;
+  /** Ansible's -v count (0 without -v). */
+  verbosity?: number;
   forks: number;
   signal: AbortSignal;
   /** Where events go (a reporter). Every event is masked for secrets before it gets there. */
@@ -55,9 +57,11 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     extraVars: prepared.extraVars,
     checkMode: options.checkMode,
     diff: options.diff,
+    verbosity: options.verbosity ?? 0,
     registry: prepared.registry,
     sink: collector,
     masker: prepared.masker,
+    vault: prepared.vault,
     signal: options.signal,
     ledger: new RunLedger(),
     runState: new Map(),
@@ -110,7 +114,7 @@ async function runBatches(
 ): Promise<{ failures: string[]; endReason?: string }> {
   const failures: string[] = [];
   for (const hosts of serialBatches(graph.hosts, graph.play.serial)) {
-    if (options.signal.aborted) break;
+    if (options.signal.aborted || run.ledger.playEnded(graph.playIndex)) break;
     const batch = hosts.length === graph.hosts.length ? graph : batchGraph(graph, hosts);
     const policy = new PlayFailurePolicy(graph.play, hosts);
     const runNode = createNodeRunner(run, batch);
@@ -118,6 +122,13 @@ async function runBatches(
       forks: options.forks,
       signal: options.signal,
       runNode: async (node, dependencies) => {
+        // After meta: end_host / end_play nothing more runs there, and nothing is counted (as in Ansible).
+        const ended = run.ledger.endedReason(batch.playIndex, node.host);
+        if (ended !== undefined) {
+          const outcome = { status: 'skipped' as const, message: ended, uncounted: true };
+          collector.emit({ type: 'node-end', node: eventNodeRef(batch, node), ...outcome, durationMs: 0 });
+          return outcome;
+        }
         if (failedHosts.has(node.host)) {
           const outcome = { status: 'blocked' as const, message: `${node.host} failed in an earlier play` };
           collector.emit({ type: 'node-end', node: eventNodeRef(batch, node), ...outcome, durationMs: 0 });

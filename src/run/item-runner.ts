@@ -74,7 +74,8 @@ async function attemptModule(run: RunContext, node: GraphNode, module: TaskModul
   try {
     // Every result that ran says whether it failed, as Ansible's do (`r.failed`, `r is failed`).
     const check = await module.check(ctx, params);
-    if (check.status === 'ok') return { changed: false, failed: false, ...check.result, msg: check.reason };
+    // A result's own msg (debug's, assert's) stands unless the check gives a reason.
+    if (check.status === 'ok') return { changed: false, failed: false, ...check.result, ...(check.reason !== undefined ? { msg: check.reason } : {}) };
     if (ctx.checkMode) return { changed: true, failed: false, planned: true, msg: check.description, files: check.files };
     const applied = await module.apply(ctx, params, check.state);
     if (applied.changed && module.rollback) {

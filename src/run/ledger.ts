@@ -19,8 +19,8 @@ export interface AppliedChange {
  * The run's mutable state, in one place and behind methods: per host the results registered and
  * set_fact variables, the facts and the include_vars variables; the
  * nodes that changed (handlers and --check's "after" read them), the planned changes each node's
- * input waits on in --check, the changes applied (for a play's undo) and the hosts found
- * unreachable. Nodes write it only through these methods, so each rule lives here once.
+ * input waits on in --check, the changes applied (for a play's undo), the hosts found
+ * unreachable and the plays meta: end_host / end_play ended. Nodes write it only through these methods, so each rule lives here once.
  */
 export class RunLedger {
   private readonly registered = new Map<string, Vars>();
@@ -30,6 +30,8 @@ export class RunLedger {
   private readonly pending = new Map<string, string[]>();
   private readonly applied: AppliedChange[] = [];
   private readonly unreachable = new Map<string, string>();
+  private readonly endedHosts = new Set<string>();
+  private readonly endedPlays = new Set<number>();
 
   /** `register: name` on `host`: later tasks of that host see `name`. */
   register(host: string, name: string, result: Vars): void {
@@ -110,6 +112,27 @@ export class RunLedger {
   /** The changes applied since `mark`, newest first (the order to undo them in). */
   appliedSince(mark: number): AppliedChange[] {
     return this.applied.slice(mark).reverse();
+  }
+
+  /** meta: end_host: the play `playIndex` is over for `host` (not failed). */
+  endHost(playIndex: number, host: string): void {
+    this.endedHosts.add(`${playIndex}\0${host}`);
+  }
+
+  /** meta: end_play: the play `playIndex` is over for every host, later batches included. */
+  endPlay(playIndex: number): void {
+    this.endedPlays.add(playIndex);
+  }
+
+  /** Why no further node of play `playIndex` runs on `host`, or undefined while they do. */
+  endedReason(playIndex: number, host: string): string | undefined {
+    if (this.endedPlays.has(playIndex)) return 'play ended by meta: end_play';
+    if (this.endedHosts.has(`${playIndex}\0${host}`)) return `play ended for ${host} by meta: end_host`;
+    return undefined;
+  }
+
+  playEnded(playIndex: number): boolean {
+    return this.endedPlays.has(playIndex);
   }
 
   markUnreachable(host: string, reason: string): void {

@@ -29,7 +29,9 @@ export function collateResults(invocation: RunInvocation, ran: Map<number, ItemR
   const changed = results.some((result) => result.changed);
   if (!invocation.looped) {
     const [result] = results;
-    return { status: failed ? 'failed' : changed ? 'changed' : 'ok', registered: withoutInternals(result!), message: text(result!.msg), files, planned };
+    // A module may skip itself (debug under its verbosity): Ansible counts the result as skipped.
+    const status = failed ? 'failed' : changed ? 'changed' : result!.skipped === true ? 'skipped' : 'ok';
+    return { status, registered: withoutInternals(result!), message: text(result!.msg) ?? text(result!.message) ?? text(result!.skipped_reason), files, planned };
   }
   if (invocation.items.length === 0 && invocation.skippedItems.length === 0) {
     return { status: 'skipped', registered: { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] }, message: 'no items in the loop', files, planned };

@@ -11,6 +11,7 @@ import { invocationFromVars, invocationVars } from './invocation.ts';
 import { failedCommandResult, runItem, type ItemResult, type NodeScope } from './item-runner.ts';
 import { collateResults } from './loop-result.ts';
 import { storeResultFacts } from './result-facts.ts';
+import { shownResult, withoutInternalKeys } from './shown-result.ts';
 import { noLogSink } from './no-log.ts';
 import { runVarSources, type RunContext } from './run-context.ts';
 import { secretsFromVars } from './secrets.ts';
@@ -56,7 +57,8 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
     const sink = noLogSink(run.sink, () => hidden);
     sink.emit({ type: 'node-start', node: ref });
 
-    const finish = (status: NodeStatus, extra: { message?: string; files?: FileChange[]; planned?: boolean; ignoredError?: boolean; after?: string[] } = {}): NodeOutcome => {
+    type FinishExtra = { message?: string; files?: FileChange[]; planned?: boolean; ignoredError?: boolean; after?: string[]; uncounted?: boolean; result?: Vars };
+    const finish = (status: NodeStatus, extra: FinishExtra = {}): NodeOutcome => {
       sink.emit({
         type: 'node-end',
         node: ref,
@@ -66,7 +68,7 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
         durationMs: Date.now() - started,
       });
       if (status === 'changed') ledger.markChanged(node.id);
-      return { status, message: extra.message, ignoredError: extra.ignoredError };
+      return { status, message: extra.message, ignoredError: extra.ignoredError, ...(extra.uncounted ? { uncounted: true } : {}) };
     };
     const register = (result: Vars) => {
       // What a no_log task registers is a secret wherever a later task shows it (contract 3).
@@ -105,16 +107,21 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       }
       const result = collateResults(invocation, ran);
       // Facts a result carries are the host's (every play host's for run_once), then it is registered.
-      register(storeResultFacts(ledger, module.name, node.runOnce ? graph.hosts : [node.host], result.registered));
+      const registered = storeResultFacts(ledger, module.name, node.runOnce ? graph.hosts : [node.host], result.registered);
+      register(withoutInternalKeys(registered));
+      const shown = shownResult(module.name, registered);
       if (result.status === 'failed') {
         const message = result.message ?? 'failed';
         return task.ignoreErrors ? finish('failed', { message, ignoredError: true }) : finish('failed', { message });
       }
       return finish(result.status, {
-        message: result.message,
+        // A shown result says it all (debug's msg is in it).
+        message: shown ? undefined : result.message,
         ...((invocation.diff ?? run.diff) && result.files.length > 0 ? { files: result.files } : {}),
         ...(result.planned ? { planned: true } : {}),
         ...(result.planned && after.length > 0 ? { after } : {}),
+        ...(shown ? { result: shown } : {}),
+        ...(module.uncounted && result.status === 'ok' ? { uncounted: true } : {}),
       });
     } catch (raw) {
       const error = hostVars ? explainUndefined(raw, hostVars) : raw;

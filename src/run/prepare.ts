@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
+import { playFactsDecision } from '../facts/play-reads.ts';
+import { factReadIn } from '../facts/reads.ts';
 import { buildPlayGraph } from '../graph/build.ts';
 import type { PlayGraph } from '../graph/types.ts';
 import { loadInventory } from '../inventory/load.ts';
@@ -17,6 +19,7 @@ import { playHostsVars } from './host-vars.ts';
 import { resolveInvocation, type Invocation } from './invocation.ts';
 import { NO_LOG_MESSAGE } from './no-log.ts';
 import { resolveConnectionSpec } from './host-connections.ts';
+import { runtimeNames } from './runtime-names.ts';
 import { taskSearchPath } from './search-path.ts';
 import { SecretMasker, secretsFromVars } from './secrets.ts';
 import { VaultKeyring } from '../vault/keyring.ts';
@@ -96,7 +99,10 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
       continue;
     }
     const selected = selectTasks(play.tasks, { tags: options.tags, skipTags: options.skipTags });
-    const graph = { ...buildPlayGraph(playIndex, play, hosts, { selected, withNeeds: options.withNeeds }), patternHosts };
+    // Facts are gathered only when something the play evaluates reads one (src/facts/reads.ts).
+    const hostVars = new Map(hosts.map((host) => [host, inventory.hosts.get(host)?.vars]));
+    const facts = playFactsDecision(play, { selected, hostVars, searchPath: (task) => taskSearchPath(play, task) });
+    const graph = { ...buildPlayGraph(playIndex, play, hosts, { selected, withNeeds: options.withNeeds, facts }), patternHosts };
     await checkTasks(registry, inventory, extraVars, graph);
     // A connection variable whose template fails is bad input now, not a failed task later.
     for (const host of graph.hosts) resolveConnectionSpec({ inventory, extraVars }, graph, host);
@@ -129,14 +135,14 @@ async function resolveModules(registry: ModuleRegistry, play: Play): Promise<voi
 
 /**
  * Resolves every task's module and validates its params for every host it runs on. A param
- * that depends on a `register:` result or the loop variable cannot be known yet and is checked
- * when the task runs; any other undefined variable is an error now.
+ * that depends on a `register:` result, a set_fact or include_vars variable (runtime-names.ts),
+ * a fact (gathered when the play runs) or the loop variable cannot be known yet and is checked when the task runs; any other
+ * undefined variable is an error now.
  */
 async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraVars: Vars, graph: PlayGraph): Promise<void> {
   const play = graph.play;
-  const runtimeNames = new Set(
-    [...play.tasks, ...play.handlers, ...play.rollback].flatMap((task) => (task.register ? [task.register] : [])),
-  );
+  // register:, set_fact and include_vars names have values only once the run sets them.
+  const runtime = runtimeNames(play);
   // Nothing is registered yet: a param that needs a result is deferred to the run.
   const sources = { inventory, extraVars };
   let playHosts: PlayHost[] | undefined;
@@ -152,7 +158,7 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
     const module = await registry.get(task.module, moduleKeyPosition(task));
     // A no_log task's refusal keeps its place but not its text: its params may hold what it hides.
     const deferred = (cause: unknown, hidden = false) => {
-      if (cause instanceof UndefinedVariableError && (runtimeNames.has(cause.variable) || cause.variable === task.loopVar)) return;
+      if (cause instanceof UndefinedVariableError && (runtime.any || runtime.names.has(cause.variable) || cause.variable === task.loopVar || factReadIn(cause.variable))) return;
       if (hidden) throw new InputError(NO_LOG_MESSAGE, (cause instanceof InputError ? cause.position : undefined) ?? moduleKeyPosition(task));
       throw cause;
     };

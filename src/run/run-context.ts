@@ -5,6 +5,7 @@ import type { VarSources } from './host-vars.ts';
 import type { RunLedger } from './ledger.ts';
 import { trackDerivedSecrets } from './secret-derive.ts';
 import type { SecretMasker } from './secrets.ts';
+import type { VaultKeyring } from '../vault/keyring.ts';
 import type { RunEventSink } from './events.ts';
 
 /**
@@ -16,9 +17,13 @@ export interface RunContext {
   readonly extraVars: Vars;
   readonly checkMode: boolean;
   readonly diff: boolean;
+  /** Ansible's -v count (0 without -v): debug's `verbosity` threshold compares with it. */
+  readonly verbosity: number;
   readonly registry: ModuleRegistry;
   readonly sink: RunEventSink;
   readonly masker: SecretMasker;
+  /** The run's vault passwords: vars files read while it runs (include_vars) decrypt with them. */
+  readonly vault?: VaultKeyring;
   readonly signal: AbortSignal;
   /** The run's one connection per host and connection spec (connected on first use; a failure is a ConnectError). */
   connect(hostName: string): Promise<Connection>;

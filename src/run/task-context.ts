@@ -1,6 +1,7 @@
 import type { Connection } from '../connect/connection.ts';
 import type { Vars } from '../inventory/types.ts';
 import type { PlayHost, TaskContext } from '../modules/module.ts';
+import { readVarsFile } from '../inventory/vars-files.ts';
 import { renderValue } from '../playbook/template.ts';
 import type { NodeRef, RunEventSink } from './events.ts';
 import { playHostsVars } from './host-vars.ts';
@@ -57,5 +58,10 @@ export function createTaskContext(input: TaskContextInput): TaskContext {
       return { hosts: playHosts };
     },
     connectionFor: (hostName) => run.connect(hostName),
+    verbosity: run.verbosity,
+    // The loader group_vars and vars_files use, so include_vars reads what they read (Vault too).
+    loadVarsFile: (path) => readVarsFile(path, run.vault),
+    endHost: () => run.ledger.endHost(graph.playIndex, ref.host),
+    endPlay: () => run.ledger.endPlay(graph.playIndex),
   };
 }

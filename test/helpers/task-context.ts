@@ -4,11 +4,14 @@ import { ConnectError } from '../../src/errors.ts';
 import type { Vars } from '../../src/inventory/types.ts';
 import type { PlayHost, TaskContext } from '../../src/modules/module.ts';
 import { connectionSpecFor } from '../../src/inventory/connection-spec.ts';
+import { readVarsFile } from '../../src/inventory/vars-files.ts';
 
 export interface TestTaskContext extends TaskContext {
   /** Everything the module logged, as "info: ..." / "warn: ..." lines. */
   logged: string[];
   secrets: string[];
+  /** What the module ended through endHost/endPlay, in order. */
+  ended: ('host' | 'play')[];
 }
 
 /**
@@ -25,6 +28,8 @@ export function createTestTaskContext(
     /** Where controller files are looked up; default: the base directory alone. */
     searchPath?: string[];
     signal?: AbortSignal;
+    /** The run's -v count. */
+    verbosity?: number;
     /** Other hosts of the play (for run_once modules), with their connections. */
     otherHosts?: { name: string; vars: Vars; conn: Connection }[];
   } = {},
@@ -33,6 +38,7 @@ export function createTestTaskContext(
   const environment = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
   const logged: string[] = [];
   const secrets: string[] = [];
+  const ended: ('host' | 'play')[] = [];
   const others = options.otherHosts ?? [];
   return {
     host: { name: conn.hostName, vars },
@@ -55,8 +61,13 @@ export function createTestTaskContext(
       if (!found) throw new ConnectError(hostName, 'not a host of this test play');
       return found;
     },
+    verbosity: options.verbosity ?? 0,
+    loadVarsFile: (path) => readVarsFile(path),
+    endHost: () => ended.push('host'),
+    endPlay: () => ended.push('play'),
     logged,
     secrets,
+    ended,
   };
 }
 

@@ -105,7 +105,6 @@ describe('flush points as the loader reads them', () => {
   });
 
   it.each([
-    [`  tasks:\n    - meta: end_play\n`, "meta: 'end_play' is not supported (flush_handlers is)"],
     [`  tasks:\n    - meta: flush_handlers\n      when: x\n`, "meta: flush_handlers takes no 'when'"],
     [`  tasks: []\n  handlers:\n    - meta: flush_handlers\n`, 'meta: flush_handlers belongs in pre_tasks, tasks or post_tasks'],
     [`  tasks:\n${cmd('a', '      notify: nobody listens\n')}  handlers:\n${handler('h', '      listen: somebody\n')}`, "notify: no handler named 'nobody listens'"],
