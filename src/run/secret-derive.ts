@@ -1,13 +1,14 @@
 // A string templated from a secret is a secret too: `{{ db_pwd | b64encode }}`, `| upper`,
 // `| reverse` or `{{ user }}:{{ db_pwd }}` must not show what masking the raw value hides. Where
 // a run renders templates (task params, host vars), the expressions that read a secret are
-// evaluated on their own and their values, and the whole rendered string, become secrets; the
-// expressions that read none (`{{ user }}`) stay ordinary, so `app` is still shown as `app`.
+// evaluated on their own and their values, and the words of the rendered string around them,
+// become secrets; the expressions that read none (`{{ user }}`) stay ordinary, so `app` is still
+// shown as `app`, and a command or a file's text shows all but its secrets.
 
 import type { Vars } from '../inventory/types.ts';
 import { renderString } from '../playbook/template.ts';
 import { isSecretName } from './secret-names.ts';
-import type { SecretMasker } from './secrets.ts';
+import { MASK_ANYWHERE_LENGTH, type SecretMasker } from './secrets.ts';
 
 const EXPRESSION = /\{\{-?([\s\S]*?)-?\}\}/g;
 const STATEMENT = /\{%-?([\s\S]*?)-?%\}/g;
@@ -96,17 +97,46 @@ function tryRender(source: string, vars: Vars): unknown {
   }
 }
 
-/** The secrets one template string makes with these vars (see the file's comment). */
+/** Where a word of rendered text ends: blanks, and the punctuation commands and sentences put between words. */
+const WORD_END = /[\s;,|&<>()[\]{}"'`]/;
+
+/**
+ * The word of `whole` around each short value in it: `app:S3c` or `-pHUNTER2`, which masking the
+ * secret alone, as a token, would leave readable (a long secret is masked anywhere already).
+ */
+function wordsAround(whole: string, values: Iterable<string>, found: Set<string>): void {
+  for (const value of values) {
+    if ([...value].length >= MASK_ANYWHERE_LENGTH) continue;
+    for (let at = whole.indexOf(value); at >= 0; at = whole.indexOf(value, at + value.length)) {
+      let start = at;
+      let end = at + value.length;
+      while (start > 0 && !WORD_END.test(whole[start - 1])) start--;
+      while (end < whole.length && !WORD_END.test(whole[end])) end++;
+      found.add(whole.slice(start, end));
+    }
+  }
+}
+
+/**
+ * The secrets one template string makes with these vars (see the file's comment): the value of
+ * each expression that reads a secret, and the words of the rendered text it stands in. A
+ * secret read only by a statement (`{% for c in db_pwd %}`) makes the whole rendered text one.
+ */
 function fromTemplate(source: string, vars: Vars, check: TaintCheck, found: Set<string>): void {
   const literals = new Set(mentions(source).literals);
-  let tainted = false;
+  const values = new Set<string>();
   for (const [, expression] of source.matchAll(EXPRESSION)) {
-    if (!check.expression(expression)) continue;
-    tainted = true;
-    secretLeaves(tryRender(`{{${expression}}}`, vars), literals, found);
+    if (check.expression(expression)) secretLeaves(tryRender(`{{${expression}}}`, vars), literals, values);
   }
-  tainted ||= [...source.matchAll(STATEMENT)].some(([, statement]) => check.expression(statement));
-  if (tainted) secretLeaves(tryRender(source, vars), literals, found);
+  const statements = [...source.matchAll(STATEMENT)].some(([, statement]) => check.expression(statement));
+  if (values.size === 0 && !statements) return;
+  const whole = new Set<string>();
+  secretLeaves(tryRender(source, vars), literals, whole);
+  for (const value of values) found.add(value);
+  for (const text of whole) {
+    if (statements) found.add(text);
+    else wordsAround(text, values, found);
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ export const MASK = SECRET_MASK;
  * A secret this long is masked wherever it appears, also glued to other text (`-pS3cretPass`,
  * `userS3cretPass`): a chance match inside a word is unlikely at this length, a leak is not.
  */
-const MASK_ANYWHERE_LENGTH = 8;
+export const MASK_ANYWHERE_LENGTH = 8;
 
 /** Letters, digits and `_`: what makes a shorter secret part of a longer word, not itself. */
 const WORD_CHAR = '[\\p{L}\\p{N}_]';

@@ -21,8 +21,12 @@ const cases: { template: unknown; secrets: string[] }[] = [
   { template: '{{ db_pwd | b64encode }}', secrets: ['aHVudGVyMg=='] },
   { template: '{{ db_pwd | upper }}', secrets: ['HUNTER2'] },
   { template: '{{ db_pwd | reverse }}', secrets: ['2retnuh'] },
-  // The whole string and the secret expression; `{{ user }}` reads no secret and stays ordinary.
-  { template: '{{ user }}:{{ db_pwd | b64encode }}@db', secrets: ['aHVudGVyMg==', 'app:aHVudGVyMg==@db'] },
+  // The secret expression and, for a short one, the word it stands in; `{{ user }}` reads no secret and stays ordinary.
+  { template: '{{ user }}:{{ creds.password }}@db', secrets: ['pa55', 'app:pa55@db'] },
+  // A long one is masked anywhere, so the word around it need not be a secret.
+  { template: '{{ user }}:{{ db_pwd | b64encode }}@db', secrets: ['aHVudGVyMg=='] },
+  { template: 'mysql -u {{ user }} -p{{ db_pwd | upper }} --batch', secrets: ['HUNTER2', '-pHUNTER2'] },
+  { template: 'user={{ user }}\npass={{ db_pwd | reverse }}\n', secrets: ['2retnuh', 'pass=2retnuh'] },
   { template: "{{ user ~ db_pwd }}", secrets: ['apphunter2'] },
   // A value holding a secret, reached by attribute: creds.password is a secret leaf.
   { template: '{{ creds.password | b64encode }}', secrets: ['cGE1NQ=='] },
@@ -54,7 +58,7 @@ describe('derivedSecrets', () => {
     const template = 'echo {{ user }} {{ count }} {{ db_pwd | b64encode }} {{ db_pwd | reverse }}';
     for (const secret of derivedSecrets(template, vars, masker)) masker.add(secret);
     expect(masker.mask('stdout: app 1 aHVudGVyMg== 2retnuh')).toBe(`stdout: app 1 ${MASK} ${MASK}`);
-    expect(masker.mask('echo app 1 aHVudGVyMg== 2retnuh')).toBe(MASK);
+    expect(masker.mask('echo app 1 aHVudGVyMg== 2retnuh')).toBe(`echo app 1 ${MASK} ${MASK}`);
   });
 
   it('follows secrets the masker learnt otherwise (vault, no_log) by value, whatever the name', () => {
