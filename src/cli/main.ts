@@ -61,7 +61,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       .description('show the resolved inventory as JSON, like ansible-inventory')
       .requiredOption('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
       .option('--list', 'every group and host with its variables (the default)')
-      .option('--host <name>', 'one host\'s variables'),
+      .option('--host <name>', 'one host\'s variables')
+      .option('--show-secrets', 'show the values of secrets (Vault, secret-named variables) instead of ********'),
   )
     .action(async (options) => setExit(await inventoryCommand(options, io)));
 
