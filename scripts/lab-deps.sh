@@ -5,8 +5,9 @@
 # Usage: scripts/lab-deps.sh [--with-ansible]   (ansible only for the benchmarks)
 set -euo pipefail
 
-# gcc, make, libc6-dev and curl: the tests build Redis from source on the lab hosts.
-packages=(openssh-server openssh-client iproute2 sudo util-linux mount procps gcc make libc6-dev curl)
+# gcc, make, libc6-dev and curl: the tests build Redis from source on the lab hosts; unzip: unarchive
+# unpacks zip archives there.
+packages=(openssh-server openssh-client iproute2 sudo util-linux mount procps gcc make libc6-dev curl unzip)
 if [[ "${1:-}" == "--with-ansible" ]]; then packages+=(ansible); fi
 
 missing=()

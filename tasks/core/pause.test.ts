@@ -29,7 +29,7 @@ describe('pause', () => {
       echo: true,
       user_input: '',
     });
-    expect(pauseResult({ seconds: 60, unit: 'minutes' }, false, start, new Date(start.getTime() + 60_000)).stdout).toBe('Paused for 1 minutes');
+    expect(pauseResult({ seconds: 60, unit: 'minutes' }, false, start, new Date(start.getTime() + 60_000)).stdout).toBe('Paused for 1.0 minutes');
     expect(pythonNow(new Date(2026, 0, 5, 3, 4, 5, 6))).toBe('2026-01-05 03:04:05.006000');
   });
 });

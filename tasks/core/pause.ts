@@ -49,7 +49,8 @@ export function pauseResult(plan: PausePlan, echo: boolean, start: Date, stop: D
   return {
     changed: false,
     rc: 0,
-    stdout: `Paused for ${shown} ${plan.unit}`,
+    // Python's str() of a float: 1.0, not 1.
+    stdout: `Paused for ${Number.isInteger(shown) ? `${shown}.0` : shown} ${plan.unit}`,
     stderr: '',
     start: pythonNow(start),
     stop: pythonNow(stop),
