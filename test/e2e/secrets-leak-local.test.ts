@@ -24,6 +24,7 @@ const NAMED = {
 // From a group_vars file encrypted by Debian's ansible-vault: a secret by its source, not its name.
 const VAULTED = 'Vt-vault-6060';
 const NO_LOG_OUTPUT = 'Nl-out-8842';
+const SET_FACT_NO_LOG = 'Sf-nolog-7070'; // set by a no_log set_fact, under a name that marks nothing
 const ROTATED = 'Rot-old-4432'; // a file's old password the run was never told
 const BAD_LINE_PASSWORD = 'Bad-line-9393';
 const reverse = (text: string) => [...text].reverse().join('');
@@ -31,8 +32,9 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 const DERIVED = [
   b64(NAMED.db_pwd), NAMED.apikey.toUpperCase(), reverse(NAMED.ssh_key), `app:${NAMED.auth_key}`, b64(NAMED.credentials),
   reverse(NAMED.db_pwd), NAMED.api_token.toLowerCase(), b64(NO_LOG_OUTPUT), NAMED.access_key.toUpperCase(), VAULTED.toUpperCase(),
+  reverse(NO_LOG_OUTPUT),
 ];
-const SECRETS = [...Object.values(NAMED), VAULTED, NO_LOG_OUTPUT, ROTATED, BAD_LINE_PASSWORD, ...DERIVED];
+const SECRETS = [...Object.values(NAMED), VAULTED, NO_LOG_OUTPUT, SET_FACT_NO_LOG, ROTATED, BAD_LINE_PASSWORD, ...DERIVED];
 
 let dir: string;
 let inventory: string;
@@ -76,6 +78,13 @@ const PLAYBOOK = `
       copy:
         dest: "{{ work }}/app.conf"
         content: "user={{ tokenizer }}\\ncount={{ passenger_count }}\\nconnect={{ credentials | b64encode }}\\n"
+    - id: hidden-fact
+      set_fact: { session_id: ${SET_FACT_NO_LOG} }
+      no_log: true
+    - id: show-hidden
+      debug: { var: hidden_out }
+    - id: show-derived
+      debug: { msg: "{{ hidden_out.stdout | reverse }} {{ session_id }} count={{ passenger_count }} name={{ tokenizer }}" }
     - id: echo-and-fail
       shell: "echo {{ access_key | upper }}; echo {{ ssh_key }} >&2; exit 3"
 `;
@@ -156,7 +165,11 @@ describe('no output shows a secret, every output shows the rest', () => {
     expect(plain.code, plain.stdout + plain.stderr).toBe(2);
     expect(plain.stdout).toContain('command failed (exit 3)');
     expect(plain.stdout).toContain('run echo count=1 name=app ******** ********');
-    expect(plain.stdout).toMatch(/ok=3 changed=2 failed=1/);
+    expect(plain.stdout).toMatch(/ok=6 changed=2 failed=1/);
+    // A registered no_log result shown later: its values masked, its bookkeeping as it is.
+    expect(plain.stdout).toMatch(/"stdout": "\*{8}",/);
+    expect(plain.stdout).toMatch(/"rc": 0,/);
+    expect(plain.stdout).toContain('"msg": "******** ******** count=1 name=app"');
     // What the run wrote holds the real values: masking is output's, not the data's.
     const shown = await readFile(path.join(plainWork, 'shown.txt'), 'utf8');
     expect(shown).toContain(NO_LOG_OUTPUT);
@@ -165,7 +178,7 @@ describe('no output shows a secret, every output shows the rest', () => {
 
     expectNoLeak(json, 'json');
     expect(json.code).toBe(2);
-    expect(recapTotals(json)).toMatchObject({ failed: 1, changed: 2, ok: 3 });
+    expect(recapTotals(json)).toMatchObject({ failed: 1, changed: 2, ok: 6 });
     const ended = Object.fromEntries(nodeEnds(json).map((end) => [end.node.taskId, end]));
     expect(ended['echo-and-fail'].status).toBe('failed');
     expect(ended['echo-and-fail'].message).toMatch(/command failed \(exit 3\)/);
