@@ -1,7 +1,9 @@
 import { GraphCycleError, InputError } from '../errors.ts';
 import type { Play, TaskSpec } from '../playbook/types.ts';
 import { findCycle } from './cycle.ts';
+import type { FactsDecision } from '../facts/reads.ts';
 import { addBlockEdges } from './block-edges.ts';
+import { addGatherNodes } from './gather-nodes.ts';
 import { addHandlerFlushes, neededHandlerInstances, resolveHandlers, sameHostOrOnce } from './handler-flush.ts';
 import type { GraphNode, PlayGraph } from './types.ts';
 
@@ -10,6 +12,8 @@ export interface BuildOptions {
   selected?: Set<string>;
   /** Pull in the unselected needs of selected tasks, transitively (--with-needs). */
   withNeeds?: boolean;
+  /** Whether the play gathers facts (src/facts/reads.ts): then a gather node per host starts it. */
+  facts?: FactsDecision;
 }
 
 /**
@@ -72,6 +76,7 @@ export function buildPlayGraph(playIndex: number, play: Play, hosts: string[], o
   }
 
   addBlockEdges(graph);
+  addGatherNodes({ play, hosts, nodes, edges, linkNodes }, options.facts);
 
   const unique = [...new Map(edges.map((edge) => [edge.join('\0'), edge])).values()];
   const cycle = findCycle([...nodes.keys()], unique);
@@ -84,7 +89,7 @@ export function buildPlayGraph(playIndex: number, play: Play, hosts: string[], o
   // Ansible's linear strategy, so a play that asks for them moves in step like a linear one.
   const inStep = play.strategy === 'linear' || play.maxFailPercentage !== undefined || play.anyErrorsFatal === true;
   const orderEdges = inStep ? linearOrder(play, included, instances) : undefined;
-  return { playIndex, play, hosts, nodes, edges: unique, ...(orderEdges ? { orderEdges } : {}) };
+  return { playIndex, play, hosts, nodes, edges: unique, ...(orderEdges ? { orderEdges } : {}), ...(options.facts ? { facts: options.facts } : {}) };
 }
 
 /** strategy: linear: each task's nodes wait for every host's node of the task before it. */

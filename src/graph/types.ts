@@ -1,3 +1,4 @@
+import type { FactsDecision } from '../facts/reads.ts';
 import type { Play, TaskSpec } from '../playbook/types.ts';
 
 export type TaskSection = 'tasks' | 'handlers';
@@ -36,4 +37,6 @@ export interface PlayGraph {
    * any host starts the next" (a failure on one host does not stop the others).
    */
   orderEdges?: [string, string][];
+  /** Whether the play gathers its hosts' facts, and why (the plan says it). */
+  facts?: FactsDecision;
 }

@@ -22,7 +22,7 @@ import {
 // vars_files are read, each task list is parsed (task-list.ts), and every task is checked before
 // anything runs.
 
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'gather_facts', 'undo_on_failure', ...STRATEGY_KEYS, ...PLAY_TASK_KEYS];
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'vars_files', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'rollback', 'modules', 'become', 'undo_on_failure', ...STRATEGY_KEYS, ...PLAY_TASK_KEYS];
 
 export interface LoadOptions {
   /** Where roles are looked for after the playbook's roles/ (--roles-path, ANSIBLE_ROLES_PATH). */
@@ -115,10 +115,6 @@ async function parsePlay(source: YamlSource, node: unknown, stack: ImportStack, 
   }
   const hosts = byKey.get('hosts');
   if (!hosts) throw new InputError("play has no 'hosts' (the inventory group or pattern it runs on)", position);
-  const gatherFacts = byKey.get('gather_facts');
-  if (gatherFacts && booleanValue(gatherFacts)) {
-    throw new InputError('gather_facts is not supported; modules read the facts they need', gatherFacts.position);
-  }
   const baseDir = resolve(dirname(source.file));
   // An include's file name and loop may be templates of the play's vars: read them first.
   const vars = await playVars(source, byKey.get('vars'), byKey.get('vars_files'), options.vault);

@@ -1,13 +1,15 @@
 import { InputError } from '../errors.ts';
+import { GatherSubsetError, resolveSubsetNames } from '../facts/subsets.ts';
 import type { Play } from './types.ts';
-import { stringList, stringValue, type MapEntry } from './yaml-map.ts';
+import { booleanValue, stringList, stringValue, type MapEntry } from './yaml-map.ts';
 
 // The play keywords its hosts and tasks take on: how hosts are reached (remote_user, connection,
-// port), whom tasks become (become_user, become_method) and the tags every task carries. As in
+// port), whom tasks become (become_user, become_method), the tags every task carries, and how
+// facts are gathered (gather_facts, gather_subset). As in
 // Ansible, a host's ansible_* variables override the connection keywords
 // (src/run/host-vars.ts: withPlayConnection) and a task's own keywords the play's.
 
-export const PLAY_TASK_KEYS = ['remote_user', 'connection', 'port', 'become_user', 'become_method', 'tags'];
+export const PLAY_TASK_KEYS = ['remote_user', 'connection', 'port', 'become_user', 'become_method', 'tags', 'gather_facts', 'gather_subset'];
 
 const CONNECTIONS = ['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'local', 'ansible.builtin.ssh', 'ansible.builtin.local', 'ansible.builtin.paramiko_ssh'];
 const BECOME_METHODS = ['sudo', 'su'];
@@ -23,6 +25,18 @@ export function becomeMethodValue(entry: MapEntry): string {
   const method = stringValue(entry);
   if (!BECOME_METHODS.includes(method) && !TEMPLATE.test(method)) throw new InputError(`become_method '${method}' is not supported (${BECOME_METHODS.join(', ')} are)`, entry.position);
   return method;
+}
+
+/** `gather_subset:` a list or comma-separated text of Ansible's subset names, checked now. */
+function gatherSubsetValue(entry: MapEntry): string[] {
+  const subset = stringList(entry).flatMap((name) => name.split(',')).map((name) => name.trim()).filter(Boolean);
+  try {
+    resolveSubsetNames(subset);
+  } catch (error) {
+    if (error instanceof GatherSubsetError) throw new InputError(error.message, entry.position);
+    throw error;
+  }
+  return subset;
 }
 
 export function parsePlayKeywords(byKey: Map<string, MapEntry>): Partial<Play> {
@@ -47,6 +61,10 @@ export function parsePlayKeywords(byKey: Map<string, MapEntry>): Partial<Play> {
   if (becomeMethod) fields.becomeMethod = becomeMethodValue(becomeMethod);
   const tags = byKey.get('tags');
   if (tags) fields.tags = tagList(tags);
+  const gatherFacts = byKey.get('gather_facts');
+  if (gatherFacts) fields.gatherFacts = booleanValue(gatherFacts);
+  const gatherSubset = byKey.get('gather_subset');
+  if (gatherSubset) fields.gatherSubset = gatherSubsetValue(gatherSubset);
   return fields;
 }
 

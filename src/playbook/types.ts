@@ -124,6 +124,10 @@ export interface Play {
   port?: number;
   /** The play's `tags:`, which every task of it carries too. */
   tags?: string[];
+  /** `gather_facts:` as written (absent: true, as in Ansible); playgraph gathers only when something reads a fact. */
+  gatherFacts?: boolean;
+  /** `gather_subset:` for the play's fact gathering (absent: all). */
+  gatherSubset?: string[];
   /** Where the play starts, for errors about the play itself (its hosts, its keys). */
   position: SourcePosition;
   /** Directory of the file the play came from, for relative paths (templates, copy src). */
