@@ -132,7 +132,7 @@ export interface TaskModule<P = any, S = any> {
   apply(ctx: TaskContext, params: P, state: S): Promise<ApplyResult>;
   /** Undoes what `apply` did, given its rollbackState; runs in reverse graph order on failure. */
   rollback?(ctx: TaskContext, params: P, rollbackState: unknown): Promise<void>;
-  /** Its ok results are neither shown nor counted in the recap, as Ansible treats meta tasks. */
+  /** Its results (ok, or skipped by `when`) are neither shown nor counted in the recap, as Ansible treats meta tasks. */
   uncounted?: boolean;
 }
 

@@ -89,7 +89,8 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       hidden = invocation.noLog;
       if (invocation.kind === 'skip') {
         register({ changed: false, skipped: true, skip_reason: 'Conditional result was False' });
-        return finish('skipped', { message: `condition false: ${invocation.condition}` });
+        // Ansible counts no meta task, not even a skipped one.
+        return finish('skipped', { message: `condition false: ${invocation.condition}`, ...(module.uncounted ? { uncounted: true } : {}) });
       }
       targetHost = invocation.targetHost;
       const unreachable = ledger.unreachableReason(targetHost);

@@ -75,9 +75,11 @@ function extensionOf(name: string): string {
 /**
  * Pure planner for `dir`: the files to read, in order, from the walk (sorted by directory, its
  * first `depth` directories when depth > 0, as _traverse_dir_depth counts them), or the error
- * Ansible fails with (a file of another extension, unless ignore_unknown_extensions).
+ * Ansible fails with (a file of another extension, unless ignore_unknown_extensions). Ansible
+ * 2.14 means to skip a role's own vars/main.yml but compares paths that never match, so it reads
+ * it: so does this.
  */
-export function dirFiles(params: IncludeVarsParams, walk: WalkedDir[], rolePath?: string): { files: string[]; error?: string } {
+export function dirFiles(params: IncludeVarsParams, walk: WalkedDir[]): { files: string[]; error?: string } {
   const ignoreFiles = typeof params.ignore_files === 'string' ? params.ignore_files.split(/\s+/).filter(Boolean) : (params.ignore_files ?? []);
   const matcher = params.files_matching === undefined ? undefined : new RegExp(params.files_matching);
   const sorted = [...walk].sort((a, b) => (a.root < b.root ? -1 : a.root > b.root ? 1 : 0));
@@ -86,8 +88,6 @@ export function dirFiles(params: IncludeVarsParams, walk: WalkedDir[], rolePath?
     if (params.depth > 0 && index >= params.depth) break;
     for (const name of [...names].sort()) {
       const full = path.join(root, name);
-      // A role's vars/main.yml is the role's own vars: never read again.
-      if (rolePath && path.join(rolePath, name) === path.join(root, 'vars', 'main.yml')) continue;
       if (matcher && !matcher.test(name)) continue;
       if (ignored(name, ignoreFiles)) continue;
       if (!params.extensions.includes(extensionOf(name))) {
@@ -138,7 +138,7 @@ async function filesToRead(params: IncludeVarsParams, where: Where): Promise<{ f
     const kind = await isDirectory(dir);
     if (kind === undefined) return { files: [], error: `${dir} directory does not exist`, missing: true };
     if (!kind) return { files: [], error: `${dir} is not a directory`, missing: true };
-    return dirFiles(params, await walkDir(dir), rolePath);
+    return dirFiles(params, await walkDir(dir));
   }
   const file = (params.file ?? params._raw_params)!.replace(/\n+$/, '');
   const search = await findControllerFile(where.searchPath, 'vars', file);
