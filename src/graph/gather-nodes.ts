@@ -45,10 +45,14 @@ export function addGatherNodes(graph: GatherLinking, decision: FactsDecision | u
   const task = gatherTask(graph.play, new Set([...graph.play.tasks, ...graph.play.handlers].map((t) => t.id)));
   const waiting = new Set(graph.edges.map(([, to]) => to));
   const roots = [...graph.nodes.keys()].filter((id) => !waiting.has(id));
+  // First in the node map, as first in the play: plans and drawings list nodes in this order.
+  const others = [...graph.nodes.values()];
+  graph.nodes.clear();
   const gatherIds = graph.hosts.map((host) => {
     const id = `${task.id}@${host}`;
     graph.nodes.set(id, { id, task, section: 'tasks', host, runOnce: false, assumedNeeds: [], notifiedBy: [] });
     return id;
   });
+  for (const node of others) graph.nodes.set(node.id, node);
   graph.linkNodes(gatherIds, roots);
 }

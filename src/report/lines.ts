@@ -89,7 +89,8 @@ export function formatEvent(event: RunEvent, options: LineOptions): string[] {
     }
     case 'play-start': {
       const heading = ['', style.heading(`PLAY [${event.name}] ${event.hosts.join(', ')}`)];
-      return event.skipped ? [...heading, style.dim(`skipping: ${event.skipped}`)] : heading;
+      if (event.skipped) return [...heading, style.dim(`skipping: ${event.skipped}`)];
+      return event.facts ? [...heading, style.dim(event.facts)] : heading;
     }
     case 'node-start':
       return options.verbose ? [`[${event.node.host}] ${style.dim('started:')} ${describeNode(event.node)}`] : [];

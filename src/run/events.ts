@@ -20,8 +20,11 @@ export interface NodeRef {
  */
 export type RunEvent =
   | { type: 'run-start'; playbook: string; checkMode: boolean; hosts: string[]; nodes: number }
-  /** `skipped`: the play does not run, and why (Ansible's "skipping: no hosts matched"). */
-  | { type: 'play-start'; playIndex: number; name: string; hosts: string[]; skipped?: string }
+  /**
+   * `skipped`: the play does not run, and why (Ansible's "skipping: no hosts matched"). `facts`:
+   * whether the play gathers its hosts' facts, and why ("gathering facts: ... read by task X at f:3").
+   */
+  | { type: 'play-start'; playIndex: number; name: string; hosts: string[]; skipped?: string; facts?: string }
   | { type: 'node-start'; node: NodeRef }
   | { type: 'node-log'; node: NodeRef; level: 'info' | 'warn'; message: string }
   | {

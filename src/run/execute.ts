@@ -83,7 +83,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
       }
       const graph = play;
       connections.enterPlay(graph);
-      collector.emit({ type: 'play-start', playIndex: graph.playIndex, name: graph.play.name, hosts: graph.hosts });
+      collector.emit({ type: 'play-start', playIndex: graph.playIndex, name: graph.play.name, hosts: graph.hosts, ...(graph.facts ? { facts: graph.facts.reason } : {}) });
       const appliedMark = run.ledger.appliedMark();
       const { failures, endReason } = await runBatches(graph, run, collector, failedHosts, options);
       if (failures.length > 0 && !options.checkMode) {
