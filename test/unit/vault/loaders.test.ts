@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,14 @@ describe('playbooks, extra vars and vars files with Vault', () => {
     expect(play.roleDefaults).toEqual({ role_secret: 'role-default-secret' });
     expect(vault.plaintexts.sort()).toEqual(['play-inline-secret', 'role-default-secret', 'vars-file-secret']);
   });
+
+  it('decrypts a playbook encrypted whole, as Ansible loads any file', async () => {
+    const text = await readFile(at('play.yml'), 'utf8');
+    await encryptFiles({ [at('whole.yml')]: text }, pw('main'));
+    const playbook = await loadPlaybook(at('whole.yml'), { vault: keyring(), rolesPath: [] });
+    expect(playbook.plays[0].vars).toEqual({ inline_secret: 'play-inline-secret', from_vars_file: 'vars-file-secret' });
+    await expect(loadPlaybook(at('whole.yml'), { rolesPath: [] })).rejects.toThrow(`${at('whole.yml')}: this file is encrypted with Ansible Vault and no vault password was given`);
+  }, 60_000);
 
   it('refuses a wrong password for an inline value at its line and column', async () => {
     const wrong = new VaultKeyring([{ label: 'default', password: Buffer.from('not it') }]);
