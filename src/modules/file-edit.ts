@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { FileStat } from '../connect/connection.ts';
 import { TaskError } from '../errors.ts';
+import { tempPathBeside } from '../connect/atomic-write.ts';
+import { splitCommandLine } from './command-line.ts';
 import { fileChangeFor } from './file-content.ts';
 import {
   applyAttributes,
@@ -34,6 +36,7 @@ export interface EditParams {
   owner?: string;
   group?: string;
   backup?: boolean;
+  validate?: string;
 }
 
 export interface EditOptions {
@@ -51,6 +54,7 @@ export interface EditState {
   previous: FileStat | null;
   attributes: AttributeChanges;
   backup: boolean;
+  validate?: string;
   result: Record<string, unknown>;
   backupField: EditOptions['backupField'];
 }
@@ -109,10 +113,25 @@ export async function checkEdit(
       previous: stat,
       attributes,
       backup: params.backup ?? false,
+      validate: params.validate,
       result: { ...result, msg },
       backupField: options.backupField,
     },
   };
+}
+
+/** Ansible's `validate`: the command, `%s` the new content's temporary path, must exit 0. */
+async function validateContent(ctx: TaskContext, target: string, content: Buffer, validate: string): Promise<void> {
+  const temp = tempPathBeside(target);
+  await ctx.conn.writeFile(temp, content, { mode: 0o600, become: ctx.become });
+  try {
+    // Python's `validate % tmpfile`: every %s is the path and %% a percent sign.
+    const argv = splitCommandLine(validate).map((arg) => arg.replace(/%([s%])/g, (_, c: string) => (c === 's' ? temp : '%')));
+    const result = await ctx.conn.exec(argv, { become: ctx.become, signal: ctx.signal });
+    if (result.code !== 0) throw new TaskError(`failed to validate: rc:${result.code} error:${result.stderr}`);
+  } finally {
+    await ctx.conn.exec(['rm', '-f', '--', temp], { become: ctx.become });
+  }
 }
 
 /** Ansible's backup_local name: path.PID.YYYY-MM-DD@HH:MM:SS~ (the pid is ours, at random). */
@@ -131,6 +150,7 @@ export async function applyEdit(ctx: TaskContext, state: EditState): Promise<App
       result[state.backupField] = backup;
     }
     if (!state.existed) await runChecked(ctx, ['mkdir', '-p', '--', path.posix.dirname(state.target)]);
+    if (state.validate !== undefined) await validateContent(ctx, state.target, state.content, state.validate);
     await ctx.conn.writeFile(state.target, state.content, { mode: state.previous?.mode ?? NEW_FILE_MODE, become: ctx.become });
     // The rename put a new file in place: as root, give it back its owner (Ansible's atomic_move keeps it).
     const previous = state.previous;

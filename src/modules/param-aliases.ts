@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { groupParam, modeParam, ownerParam } from './file-attrs.ts';
-import { pythonRegexProblem, type PythonRegexOptions } from './python-regex.ts';
+import { pythonRegex, pythonRegexProblem, type PythonRegexOptions } from './python-regex.ts';
+import { parseTemplate } from './python-substitute.ts';
 
 // Ansible's argument-spec aliases (lineinfile's dest/destfile/name for path): each alias is a
 // param of its own in the schema, so `playgraph modules` lists it, folded into its main name here.
@@ -52,7 +53,28 @@ export const editPathAliases = { dest: 'path', destfile: 'path', name: 'path' } 
 /** backup, mode, owner, group: what every file-editing module takes besides its own params. */
 export const editCommonFields = {
   backup: z.boolean().default(false).describe('Keep a timestamped copy of the file before changing it; its name is registered'),
+  validate: z
+    .string()
+    .regex(/%s/, 'validate must contain %s')
+    .optional()
+    .describe("Command run on the new content before it replaces the file, %s its temporary path (e.g. 'visudo -cf %s'); a non-zero exit fails the task and leaves the file"),
   mode: modeParam.optional(),
   owner: ownerParam.optional(),
   group: groupParam.optional(),
 };
+
+/** Adds an issue when `template` (a replacement: \1, \g<name>) does not fit `pattern`'s groups. */
+export function checkPythonTemplate(
+  pattern: string | undefined,
+  template: string | undefined,
+  options: PythonRegexOptions,
+  path: string,
+  ctx: z.RefinementCtx,
+): void {
+  if (pattern === undefined || template === undefined || pythonRegexProblem(pattern, options)) return;
+  try {
+    parseTemplate(template, pythonRegex(pattern, options).regex);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: [path], message: (error as Error).message });
+  }
+}

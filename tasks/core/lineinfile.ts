@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TaskError } from '../../src/errors.ts';
 import { defineEditModule, type EditPlan } from '../../src/modules/file-edit.ts';
-import { checkPythonPatterns, editCommonFields, editPathAliases, editPathFields, foldAliases } from '../../src/modules/param-aliases.ts';
+import { checkPythonPatterns, checkPythonTemplate, editCommonFields, editPathAliases, editPathFields, foldAliases } from '../../src/modules/param-aliases.ts';
 import { pythonRegex } from '../../src/modules/python-regex.ts';
 import { expandTemplate } from '../../src/modules/python-substitute.ts';
 
@@ -44,6 +44,7 @@ export const lineinfileParams = lineinfileFields.transform((raw, ctx): Lineinfil
   }
   const patterns = ['regexp', ...(['BOF', 'EOF'].includes(params.insertafter ?? 'EOF') ? [] : ['insertafter']), ...(params.insertbefore === 'BOF' ? [] : ['insertbefore'])];
   checkPythonPatterns(params, patterns, { mode: 'bytes' }, ctx);
+  if (params.backrefs) checkPythonTemplate(params.regexp, params.line, { mode: 'bytes' }, 'line', ctx);
   return params;
 });
 

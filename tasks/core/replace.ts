@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TaskError } from '../../src/errors.ts';
 import { defineEditModule, type EditPlan } from '../../src/modules/file-edit.ts';
-import { checkPythonPatterns, editCommonFields, editPathAliases, editPathFields, foldAliases } from '../../src/modules/param-aliases.ts';
+import { checkPythonPatterns, checkPythonTemplate, editCommonFields, editPathAliases, editPathFields, foldAliases } from '../../src/modules/param-aliases.ts';
 import { pythonRegex, PythonRegexError } from '../../src/modules/python-regex.ts';
 import { pythonSubn } from '../../src/modules/python-substitute.ts';
 
@@ -27,6 +27,7 @@ export const replaceParams = replaceFields.transform((raw, ctx): ReplaceParams =
   const params = foldAliases(raw, aliases, ctx) as ReplaceParams;
   if (params.path === undefined) ctx.addIssue({ code: 'custom', path: ['path'], message: 'path is required' });
   checkPythonPatterns(params, ['regexp'], { mode: 'text', multiline: true }, ctx);
+  checkPythonTemplate(params.regexp, params.replace, { mode: 'text', multiline: true }, 'replace', ctx);
   const section = sectionPattern(params);
   if (section) checkPythonPatterns({ after: section }, ['after'], { mode: 'text', dotall: true }, ctx);
   return params;
