@@ -1,20 +1,22 @@
 // A string templated from a secret is a secret too: `{{ db_pwd | b64encode }}`, `| upper`,
 // `| reverse` or `{{ user }}:{{ db_pwd }}` must not show what masking the raw value hides. Where
-// a run renders templates (task params, host vars), the expressions that read a secret are
-// evaluated on their own and their values, and the words of the rendered string around them,
-// become secrets; the expressions that read none (`{{ user }}`) stay ordinary, so `app` is still
-// shown as `app`, and a command or a file's text shows all but its secrets.
+// a run renders templates (task params, host vars), each expression that may read a secret is
+// evaluated on its own, with the real vars and with the secrets shadowed (secret-shadow.ts); when
+// the two differ its value, and the words of the rendered string around it, become secrets. The
+// expressions whose value no secret changes (`{{ user }}`, `{{ hostvars[h].ansible_host }}`) stay
+// ordinary, so `app` is still shown as `app`, and a command or a file's text shows all but its secrets.
 
 import type { Vars } from '../inventory/types.ts';
 import { renderString } from '../playbook/template.ts';
 import { isSecretName } from './secret-names.ts';
+import { SecretShadow } from './secret-shadow.ts';
 import { MASK_ANYWHERE_LENGTH, type SecretMasker } from './secrets.ts';
 
 const EXPRESSION = /\{\{-?([\s\S]*?)-?\}\}/g;
 const STATEMENT = /\{%-?([\s\S]*?)-?%\}/g;
 const STRING_LITERAL = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g;
 const IDENTIFIER = /[A-Za-z_]\w*/g;
-/** How many leaves of one variable are looked at for a secret (hostvars can be the inventory). */
+/** How many leaves of one variable are looked at for a secret (hostvars can be the inventory); beyond, it may hold one. */
 const MAX_LEAVES = 5000;
 /** How deep a variable still holding a template (`a: "{{ b }}"`, not yet rendered) is followed. */
 const MAX_TEMPLATE_DEPTH = 4;
@@ -34,18 +36,18 @@ function mentions(expression: string): { names: string[]; literals: string[] } {
   return { names: bare.match(IDENTIFIER) ?? [], literals };
 }
 
-/** Decides, with a cache for one rendering, whether a name in a template reads a secret. */
+/** Decides quickly, with a cache for one rendering, whether a name in a template may read a secret. */
 class TaintCheck {
   private readonly cache = new Map<string, boolean>();
   constructor(private readonly vars: Vars, private readonly masker: SecretMasker) {}
 
-  /** An expression reads a secret when it names a secret(-holding) variable or looks one up by name. */
+  /** An expression may read a secret when it names a secret(-holding) variable or looks one up by name. */
   expression(expression: string, depth = 0): boolean {
     const { names, literals } = mentions(expression);
     return literals.some(isSecretName) || names.some((name) => this.name(name, depth));
   }
 
-  private name(name: string, depth: number): boolean {
+  name(name: string, depth = 0): boolean {
     const known = this.cache.get(name);
     if (known !== undefined) return known;
     this.cache.set(name, false); // a template naming itself is not a secret by that alone
@@ -58,7 +60,7 @@ class TaintCheck {
   private value(value: unknown, depth: number): boolean {
     let budget = MAX_LEAVES;
     const walk = (item: unknown): boolean => {
-      if (--budget < 0) return false;
+      if (--budget < 0) return true;
       if (typeof item === 'string') {
         if (this.masker.holdsSecret(item)) return true;
         return depth < MAX_TEMPLATE_DEPTH && holdsTemplate(item) && this.template(item, depth + 1);
@@ -117,21 +119,34 @@ function wordsAround(whole: string, values: Iterable<string>, found: Set<string>
   }
 }
 
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /**
  * The secrets one template string makes with these vars (see the file's comment): the value of
  * each expression that reads a secret, and the words of the rendered text it stands in. A
- * secret read only by a statement (`{% for c in db_pwd %}`) makes the whole rendered text one.
+ * secret read only by a {% %} statement (`{% for c in db_pwd %}`) makes the whole rendered text one.
  */
-function fromTemplate(source: string, vars: Vars, check: TaintCheck, found: Set<string>): void {
-  const literals = new Set(mentions(source).literals);
+function fromTemplate(source: string, vars: Vars, check: TaintCheck, shadow: SecretShadow, found: Set<string>): void {
+  if (!check.template(source)) return;
+  const { names, literals: allLiterals } = mentions(source);
+  const literals = new Set(allLiterals);
+  const shadowed = shadow.vars(vars, names);
+  // Looked up by a secret name (`lookup('env', 'API_TOKEN')`): the secret is not in the vars to shadow.
+  const reads = (text: string, real: unknown) => mentions(text).literals.some(isSecretName) || !sameValue(real, tryRender(text, shadowed));
   const values = new Set<string>();
   for (const [, expression] of source.matchAll(EXPRESSION)) {
-    if (check.expression(expression)) secretLeaves(tryRender(`{{${expression}}}`, vars), literals, values);
+    if (!check.expression(expression)) continue;
+    const alone = `{{${expression}}}`;
+    const real = tryRender(alone, vars);
+    if (real !== undefined && reads(alone, real)) secretLeaves(real, literals, values);
   }
-  const statements = [...source.matchAll(STATEMENT)].some(([, statement]) => check.expression(statement));
+  const rendered = tryRender(source, vars);
+  const statements = [...source.matchAll(STATEMENT)].some(([, statement]) => check.expression(statement)) && reads(source, rendered);
   if (values.size === 0 && !statements) return;
   const whole = new Set<string>();
-  secretLeaves(tryRender(source, vars), literals, whole);
+  secretLeaves(rendered, literals, whole);
   for (const value of values) found.add(value);
   for (const text of whole) {
     if (statements) found.add(text);
@@ -147,9 +162,10 @@ function fromTemplate(source: string, vars: Vars, check: TaintCheck, found: Set<
 export function derivedSecrets(source: unknown, vars: Vars, masker: SecretMasker): string[] {
   const found = new Set<string>();
   const check = new TaintCheck(vars, masker);
+  const shadow = new SecretShadow(masker, (text) => holdsTemplate(text) && check.template(text, 1));
   const walk = (value: unknown): void => {
     if (typeof value === 'string') {
-      if (holdsTemplate(value)) fromTemplate(value, vars, check, found);
+      if (holdsTemplate(value)) fromTemplate(value, vars, check, shadow, found);
     } else if (Array.isArray(value)) {
       value.forEach(walk);
     } else if (value !== null && typeof value === 'object') {

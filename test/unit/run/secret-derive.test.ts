@@ -8,6 +8,7 @@ const vars = {
   count: 1,
   creds: { login: 'admin', password: 'pa55' },
   holder: { api_token: 't0k' },
+  hostvars: { web1: { ansible_host: '10.0.0.7', ansible_become_password: 'b3come' }, web2: { ansible_host: '10.0.0.8' } },
   names: ['alpha', 'beta'],
 };
 
@@ -37,6 +38,11 @@ const cases: { template: unknown; secrets: string[] }[] = [
   { template: '{% for c in db_pwd %}{{ c | upper }}{% endfor %}', secrets: ['HUNTER2'] },
   // Nested values: every template leaf is looked at.
   { template: { cmd: ['echo', '{{ db_pwd | reverse }}'], plain: '{{ user }}' }, secrets: ['2retnuh'] },
+  // Not secrets: what no secret changes, though the variable read also holds secrets.
+  { template: '{{ creds.login | upper }} {{ hostvars.web1.ansible_host }} {{ hostvars["web1"].ansible_host }}', secrets: [] },
+  { template: '{% for h in hostvars %}{{ hostvars[h].ansible_host }} {% endfor %}', secrets: [] },
+  { template: '{{ hostvars.web1.ansible_become_password | upper }}', secrets: ['B3COME'] },
+  { template: "{{ hostvars['web1']['ansible_become_password'] | reverse }}", secrets: ['emoc3b'] },
   // Not secrets: no secret read, numbers, booleans, literals of the template itself.
   { template: '{{ user | upper }} {{ count + 1 }} {{ names | join(",") }}', secrets: [] },
   { template: '{{ db_pwd | length }}', secrets: [] },
