@@ -77,6 +77,8 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
   const masker = new SecretMasker();
   // A value from Vault is a secret: those read so far, and any a task decrypts later.
   vault.onPlaintext((plaintext) => masker.add(plaintext));
+  // The passwords themselves too: a task could read a password file (lookup('file', ...)).
+  for (const secret of vault.secrets) masker.add(secret.password.toString('utf8'));
   for (const secret of secretsFromVars(extraVars)) masker.add(secret);
   for (const host of inventory.hosts.values()) for (const secret of secretsFromVars(host.vars)) masker.add(secret);
 

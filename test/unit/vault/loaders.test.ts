@@ -121,6 +121,7 @@ describe('a prepared run', () => {
       expect(prepared.masker.mask(`before ${plaintext} after`)).not.toContain(plaintext);
     }
     expect(prepared.masker.mask('shown 8080')).toBe('shown 8080');
+    expect(prepared.masker.mask(`the password is ${MAIN}`)).not.toContain(MAIN);
     await mkdir(at('later'), { recursive: true });
     await encryptFiles({ [at('later/vars.yml')]: 'later_secret: decrypted-while-running\n' }, pw('main'));
     expect(await readVarsFile(at('later/vars.yml'), prepared.vault)).toEqual({ later_secret: 'decrypted-while-running' });
