@@ -23,6 +23,7 @@ const NOT_FACTS = new Set([
   'role_name', 'role_names', 'parent_role_names', 'parent_role_paths', 'dependent_role_names', 'collection_name',
   'search_path', 'failed_task', 'failed_result', 'scp_extra_args', 'sftp_extra_args', 'sftp_batch_mode', 'scp_if_ssh',
   'remote_tmp', 'async_dir', 'winrm_transport', 'network_os', 'paramiko_host_key_checking', 'host_key_checking',
+  'group_priority', 'included_var_files',
 ]);
 const NOT_FACT_PREFIXES = ['become', 'play_', 'ssh_', 'winrm_', 'paramiko_'];
 

@@ -1,3 +1,4 @@
+import { EXEC_ID_VAR } from '../connect/remote-command.ts';
 import { keyValues, lines, type Facts } from './facts.ts';
 import { parseExportList } from './shell-words.ts';
 
@@ -17,8 +18,10 @@ export function userFacts(section: string): Facts {
   return { ...facts, real_user_id: real, effective_user_id: Number(values.get('euid')), real_group_id: Number(values.get('gid')), effective_group_id: Number(values.get('gid')) };
 }
 
+/** env.py: the environment the command ran with, less the mark playgraph's connection adds to every command. */
 export function envFacts(section: string): Facts {
-  return { env: parseExportList(section) };
+  const { [EXEC_ID_VAR]: _mark, ...env } = parseExportList(section);
+  return { env };
 }
 
 /** date_time.py, from one `date` call (local fields, epoch, zone, nanoseconds) and the zone in January and July. */
