@@ -250,7 +250,9 @@ export function pythonRegex(pattern: string, options: PythonRegexOptions, global
   try {
     return { regex: new RegExp(source, flags), multiline: translator.multiline, dotall: translator.dotall, ignoreCase: translator.ignoreCase };
   } catch (error) {
-    throw new PythonRegexError(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
+    // JS names its own translation ("/(?<a>x/d: ..."); the user wrote the Python one.
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    throw new PythonRegexError(`invalid regular expression ${JSON.stringify(pattern)}: ${reason}`);
   }
 }
 
