@@ -1,7 +1,7 @@
 import { CommandError } from '../errors.ts';
 import type { GraphNode, PlayGraph } from '../graph/types.ts';
 import type { Vars } from '../inventory/types.ts';
-import type { TaskContext, TaskModule } from '../modules/module.ts';
+import type { FileChange, TaskContext, TaskModule } from '../modules/module.ts';
 import { abortableSleep } from '../modules/wait.ts';
 import { evaluateCondition } from '../playbook/template.ts';
 import type { NodeRef, RunEventSink } from './events.ts';
@@ -14,7 +14,7 @@ import { createTaskContext } from './task-context.ts';
 // mode, apply; `retries`/`until`; `changed_when`/`failed_when`.
 
 /** One module invocation's result, shaped like Ansible's registered result. */
-export type ItemResult = Record<string, unknown> & { changed: boolean; failed?: boolean; planned?: boolean };
+export type ItemResult = Record<string, unknown> & { changed: boolean; failed?: boolean; planned?: boolean; diffFiles?: FileChange[] };
 
 export type RunInvocation = Extract<Invocation, { kind: 'run' }>;
 
@@ -32,9 +32,12 @@ export function failedCommandResult(error: CommandError): ItemResult {
   return { changed: false, failed: true, rc: error.exitCode, stderr: error.stderr.replace(/\r?\n$/, ''), msg: error.message };
 }
 
-/** The result as `register:` keeps it: without what only the run uses (the files, the plan flag). */
+/**
+ * The result as `register:` keeps it: without what only the run uses (the files for --diff, the
+ * plan flag). Named so a module's own `files` (unarchive's list_files, Ansible's) is registered.
+ */
 export function withoutInternals(result: ItemResult): Vars {
-  const { files: _files, planned: _planned, ...rest } = result;
+  const { diffFiles: _files, planned: _planned, ...rest } = result;
   return rest;
 }
 
@@ -76,7 +79,7 @@ async function attemptModule(run: RunContext, node: GraphNode, module: TaskModul
     const check = await module.check(ctx, params);
     // A result's own msg (debug's, assert's) stands unless the check gives a reason.
     if (check.status === 'ok') return { changed: false, failed: false, ...check.result, ...(check.reason !== undefined ? { msg: check.reason } : {}) };
-    if (ctx.checkMode) return { changed: true, failed: false, planned: true, msg: check.description, files: check.files };
+    if (ctx.checkMode) return { changed: true, failed: false, planned: true, msg: check.description, diffFiles: check.files };
     const applied = await module.apply(ctx, params, check.state);
     if (applied.changed && module.rollback) {
       run.ledger.recordApplied({
@@ -90,7 +93,7 @@ async function attemptModule(run: RunContext, node: GraphNode, module: TaskModul
         rollbackState: applied.rollbackState,
       });
     }
-    return { failed: false, msg: check.description, ...applied.result, changed: applied.changed, files: applied.changed ? check.files : undefined };
+    return { failed: false, msg: check.description, ...applied.result, changed: applied.changed, diffFiles: applied.changed ? check.files : undefined };
   } catch (error) {
     // A failed command is a result the playbook may inspect (failed_when, until, register);
     // with `until`, Ansible registers the failed attempt and evaluates `until` on it.

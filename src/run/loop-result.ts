@@ -23,7 +23,7 @@ function text(message: unknown): string | undefined {
 /** The outcome of the items that ran (`ran`, by item index) and those `when` skipped. */
 export function collateResults(invocation: RunInvocation, ran: Map<number, ItemResult>): NodeResult {
   const results = [...ran.values()];
-  const files = results.flatMap((result) => (result.files as FileChange[] | undefined) ?? []);
+  const files = results.flatMap((result) => result.diffFiles ?? []);
   const planned = results.some((result) => result.planned);
   const failed = results.find((result) => result.failed);
   const changed = results.some((result) => result.changed);

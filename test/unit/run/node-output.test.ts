@@ -47,9 +47,16 @@ describe('collateResults', () => {
   });
 
   it('registers a task without a loop as its one result', () => {
-    const result = collateResults(invocation([0], [], false), new Map([[0, { changed: false, failed: false, rc: 0, msg: 'ok', files: [] }]]));
-    expect(result).toMatchObject({ status: 'ok', message: 'ok', registered: { changed: false, failed: false, rc: 0, msg: 'ok' } });
-    expect(result.registered).not.toHaveProperty('files');
+    const diffFiles = [{ path: '/x', before: null, after: 'x' }];
+    const result = collateResults(invocation([0], [], false), new Map([[0, { changed: false, failed: false, rc: 0, msg: 'ok', diffFiles }]]));
+    expect(result).toMatchObject({ status: 'ok', message: 'ok', registered: { changed: false, failed: false, rc: 0, msg: 'ok' }, files: diffFiles });
+    expect(result.registered).not.toHaveProperty('diffFiles');
+  });
+
+  it('registers a module\'s own files (unarchive list_files), apart from the --diff files', () => {
+    const result = collateResults(invocation([0], [], false), new Map([[0, { changed: true, files: ['a.txt', 'sub/'], diffFiles: [] }]]));
+    expect(result.registered).toMatchObject({ files: ['a.txt', 'sub/'] });
+    expect(result.files).toEqual([]);
   });
 });
 
