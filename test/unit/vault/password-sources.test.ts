@@ -19,6 +19,7 @@ beforeAll(async () => {
   await writeFile(at('keys-client.sh'), '#!/bin/sh\ncase "$2" in prod) printf "prod-from-client\\n" ;; *) exit 2 ;; esac\n');
   await chmod(at('keys-client.sh'), 0o755);
   await writeFile(at('failing.sh'), '#!/bin/sh\nexit 3\n');
+  await chmod(at('failing.sh'), 0o755);
   const [file, script, client] = await Promise.all([
     encryptFiles({ [at('by-file.yml')]: 'a: by-file\n' }, pw('main')),
     encryptFiles({ [at('by-script.yml')]: 'a: by-script\n' }, at('script.sh')),
