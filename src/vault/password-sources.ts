@@ -68,14 +68,16 @@ function runScript(file: string, args: string[]): Promise<Buffer> {
   });
 }
 
-/** Ansible's `.strip(b'\r\n')`: only CR and LF, at both ends. */
-const stripNewlines = (bytes: Buffer): Buffer => {
+/** Python's bytes.strip(chars): the given bytes off both ends (never a UTF-8 byte taken for whitespace). */
+function stripBytes(bytes: Buffer, chars: readonly number[]): Buffer {
   let start = 0;
   let end = bytes.length;
-  while (start < end && (bytes[start] === 0x0a || bytes[start] === 0x0d)) start++;
-  while (end > start && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--;
+  while (start < end && chars.includes(bytes[start])) start++;
+  while (end > start && chars.includes(bytes[end - 1])) end--;
   return bytes.subarray(start, end);
-};
+}
+const NEWLINES = [0x0a, 0x0d];
+const ASCII_WHITESPACE = [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d];
 
 /** A password file's password: its content stripped, or an executable's output (get_file_vault_secret). */
 async function filePassword(path: string, label: string, known: VaultSecret[]): Promise<Buffer> {
@@ -88,21 +90,20 @@ async function filePassword(path: string, label: string, known: VaultSecret[]): 
   if (info.mode & 0o111) {
     // A name ending in -client (before its extension) is a client script: it is told the vault id.
     const client = basename(path, extname(path)).endsWith('-client');
-    const password = stripNewlines(await runScript(path, client ? ['--vault-id', label] : []));
+    const password = stripBytes(await runScript(path, client ? ['--vault-id', label] : []), NEWLINES);
     if (password.length === 0) throw new InputError(`invalid vault password was provided from script (${path})`);
     return password;
   }
-  let content: string;
+  let content: Buffer;
   try {
-    content = (await readFile(path, 'latin1')).trim();
+    content = stripBytes(await readFile(path), ASCII_WHITESPACE);
   } catch (error) {
     throw new InputError(`could not read vault password file ${path}: ${(error as Error).message}`);
   }
   // A password file may itself be a vault, opened by a password given before it.
-  const bytes = isVaultText(content)
-    ? Buffer.from(new VaultKeyring(known).decrypt(content, { file: path }, 'vault password file'), 'utf8')
-    : Buffer.from(content, 'latin1');
-  const password = stripNewlines(bytes);
+  const text = content.toString('utf8');
+  const bytes = isVaultText(text) ? Buffer.from(new VaultKeyring(known).decrypt(text, { file: path }, 'vault password file'), 'utf8') : content;
+  const password = stripBytes(bytes, NEWLINES);
   if (password.length === 0) throw new InputError(`invalid vault password was provided from file (${path})`);
   return password;
 }
@@ -125,9 +126,9 @@ export async function loadVaultKeyring(options: VaultPasswordOptions, environmen
     const label = given || defaultLabel;
     if (source === 'prompt' || source === 'prompt_ask_vault_pass') {
       const message = source === 'prompt' ? `Vault password (${label}): ` : 'Vault password: ';
-      const password = (await environment.prompt(message)).trim();
-      if (password === '') throw new InputError('invalid vault password was provided (an empty one, at the prompt)');
-      secrets.push({ label, password: Buffer.from(password, 'utf8') });
+      const password = stripBytes(Buffer.from(await environment.prompt(message), 'utf8'), ASCII_WHITESPACE);
+      if (password.length === 0) throw new InputError('invalid vault password was provided (an empty one, at the prompt)');
+      secrets.push({ label, password });
       continue;
     }
     try {

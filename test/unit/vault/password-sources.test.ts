@@ -13,19 +13,20 @@ let vaults: Record<string, string>;
 const at = (name: string) => path.join(dir, name);
 
 beforeAll(async () => {
-  ({ dir, passwordFile: pw } = await vaultDir({ main: '  spaced-out password  ' }));
+  ({ dir, passwordFile: pw } = await vaultDir({ main: '  spaced-out password  ', accent: 'voilà' }));
   await passwordScript(at('script.sh'), 'from-the-script');
   // A client script is told the vault id it is asked for; an unknown one is its exit code 2.
   await writeFile(at('keys-client.sh'), '#!/bin/sh\ncase "$2" in prod) printf "prod-from-client\\n" ;; *) exit 2 ;; esac\n');
   await chmod(at('keys-client.sh'), 0o755);
   await writeFile(at('failing.sh'), '#!/bin/sh\nexit 3\n');
   await chmod(at('failing.sh'), 0o755);
-  const [file, script, client] = await Promise.all([
+  const [file, script, client, accent] = await Promise.all([
     encryptFiles({ [at('by-file.yml')]: 'a: by-file\n' }, pw('main')),
+    encryptFiles({ [at('by-accent.yml')]: 'a: by-accent\n' }, pw('accent')),
     encryptFiles({ [at('by-script.yml')]: 'a: by-script\n' }, at('script.sh')),
     encryptFiles({ [at('by-client.yml')]: 'a: by-client\n' }, `prod@${at('keys-client.sh')}`),
   ]);
-  vaults = { ...file, ...script, ...client };
+  vaults = { ...file, ...script, ...client, ...accent };
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -47,6 +48,8 @@ describe('vault passwords', () => {
     const { keyring, open } = await load({ vaultPasswordFiles: ['pw-main'] });
     expect(keyring.secrets.map((s) => [s.label, s.password.toString()])).toEqual([['default', 'spaced-out password']]);
     expect(open('by-file.yml')).toBe('a: by-file\n');
+    // UTF-8 bytes are never whitespace: `à` ends in 0xA0, Latin-1's no-break space.
+    expect((await load({ vaultPasswordFiles: ['pw-accent'] })).open('by-accent.yml')).toBe('a: by-accent\n');
   });
 
   it('runs an executable password file and takes its output; a client script is told the vault id', async () => {
