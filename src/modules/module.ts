@@ -60,6 +60,11 @@ export interface TaskContext {
   render(template: string, extraVars?: Vars): string;
   /** Registers a secret value so every output masks it. */
   addSecret(value: string): void;
+  /**
+   * Registers as secrets what rendering `template` with `vars` derives from secrets (a template
+   * file's `{{ db_pwd | b64encode }}`), so a --diff of the rendered text cannot show them.
+   */
+  addTemplatedSecrets?(template: string, vars: Vars): void;
   /** Shared across every node of the run, keyed by the module's own names (e.g. redis node ids). */
   runState: Map<string, unknown>;
   /**

@@ -5,6 +5,7 @@ import { readVarsFile } from '../inventory/vars-files.ts';
 import { renderValue } from '../playbook/template.ts';
 import type { NodeRef, RunEventSink } from './events.ts';
 import { playHostsVars } from './host-vars.ts';
+import { trackDerivedSecrets } from './secret-derive.ts';
 import { runVarSources, type RunContext } from './run-context.ts';
 import type { PlayGraph } from '../graph/types.ts';
 import type { TaskSpec } from '../playbook/types.ts';
@@ -51,6 +52,7 @@ export function createTaskContext(input: TaskContextInput): TaskContext {
     },
     render: (template, extraVars) => renderText(template, extraVars ? { ...vars, ...extraVars } : vars),
     addSecret: (value) => run.masker.add(value),
+    addTemplatedSecrets: (template, templateVars) => trackDerivedSecrets(run.masker, template, templateVars),
     runState: run.runState,
     // Computed on first use: only run_once cluster modules need every host's variables.
     get play() {

@@ -9,7 +9,7 @@ import {
   type ContentState,
 } from '../../src/modules/file-content.ts';
 import { controllerFileNotFound, findControllerFile } from '../../src/modules/controller-files.ts';
-import { defineModule, type PreflightContext } from '../../src/modules/module.ts';
+import { defineModule, type PreflightContext, type TaskContext } from '../../src/modules/module.ts';
 import { renderTemplateFile } from '../../src/playbook/template-file.ts';
 
 export const templateParams = z.strictObject({
@@ -23,10 +23,16 @@ export const templateParams = z.strictObject({
 
 export type TemplateParams = z.infer<typeof templateParams>;
 
-/** The rendered text for this host; undefined variables point at the template's line. */
-async function renderFor(ctx: PreflightContext, file: string): Promise<string> {
+/**
+ * The rendered text for this host; undefined variables point at the template's line. What it
+ * derives from secrets becomes one (when the run is there to be told: not in the preflight).
+ */
+async function renderFor(ctx: PreflightContext & Pick<TaskContext, 'addTemplatedSecrets'>, file: string): Promise<string> {
   const text = (await readControllerFile(file)).toString('utf8');
-  return renderTemplateFile(text, { ...ctx.host.vars, template_path: file, template_host: ctx.host.name }, file);
+  const vars = { ...ctx.host.vars, template_path: file, template_host: ctx.host.name };
+  const rendered = renderTemplateFile(text, vars, file);
+  ctx.addTemplatedSecrets?.(text, vars);
+  return rendered;
 }
 
 export const taskModule = defineModule<TemplateParams, ContentState>({

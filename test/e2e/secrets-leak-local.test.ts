@@ -32,7 +32,7 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 const DERIVED = [
   b64(NAMED.db_pwd), NAMED.apikey.toUpperCase(), reverse(NAMED.ssh_key), `app:${NAMED.auth_key}`, b64(NAMED.credentials),
   reverse(NAMED.db_pwd), NAMED.api_token.toLowerCase(), b64(NO_LOG_OUTPUT), NAMED.access_key.toUpperCase(), VAULTED.toUpperCase(),
-  reverse(NO_LOG_OUTPUT),
+  reverse(NO_LOG_OUTPUT), b64(`app:${NAMED.db_pwd}`),
 ];
 const SECRETS = [...Object.values(NAMED), VAULTED, NO_LOG_OUTPUT, SET_FACT_NO_LOG, ROTATED, BAD_LINE_PASSWORD, ...DERIVED];
 
@@ -78,6 +78,8 @@ const PLAYBOOK = `
       copy:
         dest: "{{ work }}/app.conf"
         content: "user={{ tokenizer }}\\ncount={{ passenger_count }}\\nconnect={{ credentials | b64encode }}\\n"
+    - id: templated
+      template: { src: app.j2, dest: "{{ work }}/templated.conf" }
     - id: hidden-fact
       set_fact: { session_id: ${SET_FACT_NO_LOG} }
       no_log: true
@@ -109,6 +111,7 @@ beforeAll(async () => {
   execFileSync('ansible-vault', ['encrypt', '--vault-password-file', vaultPasswordFile, vaulted], { stdio: 'ignore' });
   playbook = path.join(dir, 'play.yaml');
   await writeFile(playbook, PLAYBOOK);
+  await writeFile(path.join(dir, 'app.j2'), "user={{ tokenizer }}\nauth={{ (tokenizer ~ ':' ~ db_pwd) | b64encode }}\n");
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -159,13 +162,15 @@ describe('no output shows a secret, every output shows the rest', () => {
     expect(checked.stdout).toMatch(/^-connect \*{8} now$/m);
     expect(checked.stdout).toMatch(/^-old_password=\*{8}$/m);
     expect(checked.stdout).toMatch(/^\+connect=\*{8}$/m);
+    // A template file: its ordinary lines shown, what it derives from a secret not.
+    expect(checked.stdout).toMatch(/^\+user=app\n\+auth=\*{8}$/m);
     expect(await readFile(path.join(checkWork, 'app.conf'), 'utf8')).toContain(ROTATED); // --check changed nothing
 
     expectNoLeak(plain, 'plain');
     expect(plain.code, plain.stdout + plain.stderr).toBe(2);
     expect(plain.stdout).toContain('command failed (exit 3)');
     expect(plain.stdout).toContain('run echo count=1 name=app ******** ********');
-    expect(plain.stdout).toMatch(/ok=6 changed=2 failed=1/);
+    expect(plain.stdout).toMatch(/ok=6 changed=3 failed=1/);
     // A registered no_log result shown later: its values masked, its bookkeeping as it is.
     expect(plain.stdout).toMatch(/"stdout": "\*{8}",/);
     expect(plain.stdout).toMatch(/"rc": 0,/);
@@ -178,7 +183,7 @@ describe('no output shows a secret, every output shows the rest', () => {
 
     expectNoLeak(json, 'json');
     expect(json.code).toBe(2);
-    expect(recapTotals(json)).toMatchObject({ failed: 1, changed: 2, ok: 6 });
+    expect(recapTotals(json)).toMatchObject({ failed: 1, changed: 3, ok: 6 });
     const ended = Object.fromEntries(nodeEnds(json).map((end) => [end.node.taskId, end]));
     expect(ended['echo-and-fail'].status).toBe('failed');
     expect(ended['echo-and-fail'].message).toMatch(/command failed \(exit 3\)/);
