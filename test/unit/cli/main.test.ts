@@ -1,17 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.ts';
-
-async function cli(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const code = await main(['node', 'playgraph', ...args], { stdout, stderr });
-  return { code, out, err };
-}
+import { cli } from '../../helpers/cli.ts';
 
 describe('playgraph CLI', () => {
   it('inventory --list prints the resolved inventory as ansible-inventory does', async () => {

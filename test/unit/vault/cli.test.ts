@@ -1,8 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.ts';
+import { cli } from '../../helpers/cli.ts';
 import { encryptFiles, encryptString, vaultDir } from './ansible-vault.ts';
 
 // The vault flags on `playgraph inventory` and `playgraph graph`, which read vars too: decrypted
@@ -24,17 +23,6 @@ beforeAll(async () => {
   await writeFile(at('play.yml'), `- hosts: "{{ target }}"\n  vars:\n${inline.trimEnd().split('\n').map((line) => `    ${line}`).join('\n')}\n  tasks:\n    - command: "true"\n`);
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function cli(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const code = await main(['node', 'playgraph', ...args], { stdout, stderr });
-  return { code, out, err };
-}
 
 describe('vault flags on inventory and graph', () => {
   it('inventory --list decrypts group_vars and masks their values', async () => {
