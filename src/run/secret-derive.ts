@@ -16,8 +16,8 @@ const EXPRESSION = /\{\{-?([\s\S]*?)-?\}\}/g;
 const STATEMENT = /\{%-?([\s\S]*?)-?%\}/g;
 const STRING_LITERAL = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g;
 const IDENTIFIER = /[A-Za-z_]\w*/g;
-/** How many leaves of one variable are looked at for a secret (hostvars can be the inventory); beyond, it may hold one. */
-const MAX_LEAVES = 5000;
+/** How many leaves of one variable are looked at for a secret; a bigger one (hostvars, groups) may hold one, and rendering it shadowed decides. */
+const MAX_LEAVES = 200;
 /** How deep a variable still holding a template (`a: "{{ b }}"`, not yet rendered) is followed. */
 const MAX_TEMPLATE_DEPTH = 4;
 const OMIT_PREFIX = '__omit_place_holder__';
