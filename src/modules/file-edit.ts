@@ -3,7 +3,7 @@ import type { FileStat } from '../connect/connection.ts';
 import { TaskError } from '../errors.ts';
 import { tempPathBeside } from '../connect/atomic-write.ts';
 import { splitCommandLine } from './command-line.ts';
-import { fileChangeFor } from './file-content.ts';
+import { fileChangeFor, rollbackContent } from './file-content.ts';
 import {
   applyAttributes,
   hasAttributeChanges,
@@ -52,6 +52,8 @@ export interface EditState {
   content: Buffer | null;
   existed: boolean;
   previous: FileStat | null;
+  /** The bytes replaced, for undo_on_failure. */
+  before: Buffer | null;
   attributes: AttributeChanges;
   backup: boolean;
   validate?: string;
@@ -111,6 +113,7 @@ export async function checkEdit(
       content: contentChanges ? plan.content : null,
       existed: stat !== null,
       previous: stat,
+      before: data,
       attributes,
       backup: params.backup ?? false,
       validate: params.validate,
@@ -159,7 +162,9 @@ export async function applyEdit(ctx: TaskContext, state: EditState): Promise<App
     }
   }
   await applyAttributes(ctx, state.target, state.attributes);
-  return { changed: true, result };
+  // Undone (with undo_on_failure) as copy's writes are: the old bytes back, or the new file removed.
+  const rollbackState = state.content === null ? undefined : { dest: state.target, previous: { data: state.before, mode: state.previous?.mode, existed: state.existed } };
+  return { changed: true, result, rollbackState };
 }
 
 /** A file-editing module: its params, where its backup name goes, and its pure planner. */
@@ -176,5 +181,6 @@ export function defineEditModule<P extends EditParams & { path: string }>(spec: 
     params: spec.params,
     check: (ctx, params) => checkEdit(ctx, params.path, params, spec.options, (data) => spec.plan(data, params)),
     apply: (ctx, _params, state) => applyEdit(ctx, state),
+    rollback: (ctx, _params, rollbackState) => rollbackContent(ctx, rollbackState),
   };
 }

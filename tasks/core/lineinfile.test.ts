@@ -135,6 +135,19 @@ describe('lineinfile on a local file', () => {
     expect(lineinfileParams.safeParse({ path: file, line: 'x', validate: 'visudo -c' }).error?.issues[0]?.message).toBe('validate must contain %s');
   });
 
+  it('is undone (undo_on_failure) by putting the old bytes back or removing the file it created', async () => {
+    const edited = path.join(dir, 'a.conf');
+    const created = path.join(dir, 'new.conf');
+    await writeFile(edited, 'port 1\n');
+    const first = await run({ path: edited, regexp: '^port', line: 'port 2' });
+    const second = await run({ path: created, line: 'x', create: true });
+    const ctx = createTestTaskContext(conn);
+    await taskModule.rollback!(ctx, lineinfileParams.parse({ path: created, line: 'x' }), second.applied?.rollbackState);
+    await taskModule.rollback!(ctx, lineinfileParams.parse({ path: edited, line: 'x' }), first.applied?.rollbackState);
+    expect(await readFile(edited, 'utf8')).toBe('port 1\n');
+    expect(await readdir(dir)).toEqual(['a.conf']);
+  });
+
   it('fails on a missing file without create, and on a directory', async () => {
     await expect(run({ path: path.join(dir, 'missing'), line: 'x' })).rejects.toThrow(/Destination .*missing does not exist !/);
     await expect(run({ path: dir, line: 'x' })).rejects.toThrow(/is a directory !/);

@@ -9,6 +9,7 @@ const file = [
   'access=110',
   'checksum=55ca6286e3e4f4fba5d0448333fa99fc5a404a73',
   'mime=/tmp/f: text/plain; charset=us-ascii',
+  'lsattr=2174597711 --------------e-----a- /tmp/f',
 ].join('\n');
 
 describe('parseStatOutput', () => {
@@ -42,6 +43,9 @@ describe('parseStatOutput', () => {
       charset: 'us-ascii',
       blocks: 8,
       block_size: 4096,
+      version: '2174597711',
+      attr_flags: 'ea',
+      attributes: ['extents', 'append'],
     });
     expect(stat).not.toHaveProperty('lnk_source');
   });

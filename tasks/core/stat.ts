@@ -6,9 +6,9 @@ import { runChecked } from '../../src/modules/run-checked.ts';
 
 // Ansible's stat: everything about one path, read in one command on the host (GNU stat, test,
 // readlink, <algo>sum, file), parsed by a pure function into Ansible's `stat` result. Never
-// changes anything. Not read: SELinux/lsattr attributes (get_attributes) and md5 (get_md5).
+// changes anything. Not read: md5 (get_md5; checksum_algorithm: md5 gives it as checksum).
 
-const aliases = { dest: 'path', name: 'path', checksum: 'checksum_algorithm', checksum_algo: 'checksum_algorithm', mime: 'get_mime', mime_type: 'get_mime', 'mime-type': 'get_mime' };
+const aliases = { dest: 'path', name: 'path', checksum: 'checksum_algorithm', checksum_algo: 'checksum_algorithm', mime: 'get_mime', mime_type: 'get_mime', 'mime-type': 'get_mime', attr: 'get_attributes', attributes: 'get_attributes' };
 const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 
 const statFields = z.strictObject({
@@ -24,7 +24,9 @@ const statFields = z.strictObject({
   mime: z.boolean().optional().describe('Alias of get_mime'),
   mime_type: z.boolean().optional().describe('Alias of get_mime'),
   'mime-type': z.boolean().optional().describe('Alias of get_mime'),
-  get_attributes: z.boolean().default(true).describe('Accepted for compatibility; attributes are not read'),
+  get_attributes: z.boolean().default(true).describe('Add version, attr_flags and attributes, from lsattr (aliases attr, attributes)'),
+  attr: z.boolean().optional().describe('Alias of get_attributes'),
+  attributes: z.boolean().optional().describe('Alias of get_attributes'),
   get_md5: z.boolean().default(false).describe('Accepted for compatibility; md5 is not computed (use checksum_algorithm: md5)'),
 });
 type Fields = z.output<typeof statFields>;
@@ -39,7 +41,7 @@ export const statParams = statFields.transform((raw, ctx): StatParams => {
   return params;
 });
 
-// $1 path, $2 "1" to follow, $3 checksum command or "", $4 "1" for mime. Each section is one
+// $1 path, $2 "1" to follow, $3 checksum command or "", $4 "1" for mime, $5 "1" for lsattr. Each section is one
 // line `key=value`; the stat line is '|'-separated so a path with spaces does not split it.
 const SCRIPT = `p=$1
 if [ "$2" = 1 ]; then o=-L; [ -e "$p" ] || { echo exists=0; exit 0; }
@@ -49,7 +51,14 @@ r=0; w=0; x=0; [ -r "$p" ] && r=1; [ -w "$p" ] && w=1; [ -x "$p" ] && x=1; echo 
 if [ -z "$o" ] && [ -L "$p" ]; then echo "lnk_source=$(readlink -m -- "$p")"; echo "lnk_target=$(readlink -- "$p")"; fi
 if [ -n "$3" ] && [ -f "$p" ] && [ -r "$p" ] && { [ -n "$o" ] || [ ! -L "$p" ]; }; then echo "checksum=$($3 < "$p" | cut -d' ' -f1)"; fi
 if [ "$4" = 1 ] && command -v file >/dev/null; then echo "mime=$(file --mime-type --mime-encoding -- "$p")"; fi
+if [ "$5" = 1 ] && command -v lsattr >/dev/null && a=$(lsattr -vd -- "$p" 2>/dev/null); then echo "lsattr=$a"; fi
 exit 0`;
+
+/** module_utils' FILE_ATTRIBUTES: lsattr's letters as Ansible names them. */
+const FILE_ATTRIBUTES: Record<string, string> = {
+  A: 'noatime', a: 'append', c: 'compressed', C: 'nocow', d: 'nodump', D: 'dirsync', e: 'extents', E: 'encrypted', h: 'blocksize', i: 'immutable',
+  I: 'indexed', j: 'journalled', N: 'inline', s: 'zero', S: 'synchronous', t: 'notail', T: 'blockroot', u: 'undelete', X: 'compressedraw', Z: 'compresseddirty',
+};
 
 const FILE_TYPES: Record<number, string> = { 0o040000: 'isdir', 0o020000: 'ischr', 0o060000: 'isblk', 0o100000: 'isreg', 0o010000: 'isfifo', 0o120000: 'islnk', 0o140000: 'issock' };
 
@@ -111,6 +120,11 @@ export function parseStatOutput(path: string, output: string): Record<string, un
     stat['mimetype'] = mimetype?.trim() ?? 'unknown';
     stat['charset'] = charset?.split('=')[1]?.trim() ?? 'unknown';
   }
+  if (values.has('lsattr')) {
+    const [version, flags] = values.get('lsattr')!.trim().split(/\s+/);
+    const attrFlags = (flags ?? '').replace(/-/g, '');
+    Object.assign(stat, { version, attr_flags: attrFlags, attributes: [...attrFlags].filter((flag) => flag in FILE_ATTRIBUTES).map((flag) => FILE_ATTRIBUTES[flag]) });
+  }
   return stat;
 }
 
@@ -121,9 +135,12 @@ export const taskModule = defineModule<StatParams, never>({
 
   async check(ctx, params) {
     const checksum = params.get_checksum ? `${params.checksum_algorithm}sum` : '';
-    const result = await runChecked(ctx, ['sh', '-c', SCRIPT, 'sh', params.path, params.follow ? '1' : '', checksum, params.get_mime ? '1' : '']);
+    const flags = [params.follow, params.get_mime, params.get_attributes].map((flag) => (flag ? '1' : ''));
+    const result = await runChecked(ctx, ['sh', '-c', SCRIPT, 'sh', params.path, flags[0], checksum, flags[1], flags[2]]);
     const stat = parseStatOutput(params.path, result.stdout);
+    // What Ansible registers when `file` or lsattr is missing or fails.
     if (params.get_mime && stat['exists'] && !('mimetype' in stat)) Object.assign(stat, { mimetype: 'unknown', charset: 'unknown' });
+    if (params.get_attributes && stat['exists'] && !('attr_flags' in stat)) Object.assign(stat, { version: null, attributes: [], attr_flags: '' });
     return { status: 'ok', reason: '', result: { stat } };
   },
 
