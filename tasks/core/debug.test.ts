@@ -15,7 +15,13 @@ describe('debug', () => {
 
   it('shows var under its own expression, evaluated as a bare template', () => {
     expect(debugResult(params({ var: 'r.stdout' }), vars, 0)).toMatchObject({ 'r.stdout': 'out' });
-    expect(debugResult(params({ var: 'items | length' }), vars, 0)).toMatchObject({ 'items | length': 2 });
+    expect(debugResult(params({ var: 'items' }), vars, 0)).toMatchObject({ items: [1, 2] });
+    expect(debugResult(params({ var: 'r' }), vars, 0)).toMatchObject({ r: { stdout: 'out', rc: 0 } });
+  });
+
+  it("shows an expression's number as text, as Ansible's templar, a bare number variable as it is", () => {
+    expect(debugResult(params({ var: 'items | length' }), vars, 0)).toMatchObject({ 'items | length': '2' });
+    expect(debugResult(params({ var: 'r.rc' }), vars, 0)).toMatchObject({ 'r.rc': '0' });
     expect(debugResult(params({ var: 'x' }), vars, 0)).toMatchObject({ x: 1 });
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Vars } from '../../src/inventory/types.ts';
 import { defineActionModule } from '../../src/modules/action-module.ts';
+import { pythonStr } from '../../src/playbook/python-text.ts';
 import { renderValue } from '../../src/playbook/template.ts';
 import { UndefinedVariableError } from '../../src/playbook/undefined.ts';
 
@@ -25,11 +26,21 @@ export function varValue(expression: unknown, vars: Vars, verbosity: number): un
   try {
     const value = renderValue(expression, vars);
     if (typeof expression !== 'string' || value !== expression) return value;
-    return renderValue(`{{ ${expression} }}`, vars);
+    return asAnsibleText(expression, renderValue(`{{ ${expression} }}`, vars), vars);
   } catch (error) {
     if (!(error instanceof UndefinedVariableError)) throw error;
     return verbosity > 0 ? `${NOT_DEFINED}: ${error.message}` : NOT_DEFINED;
   }
+}
+
+/**
+ * Ansible's templar prints an expression's number as text ("numbers | max" shows "3"); only a
+ * bare variable holding a number keeps it (`var: port` shows 8080).
+ */
+function asAnsibleText(expression: string, value: unknown, vars: Vars): unknown {
+  if (typeof value !== 'number') return value;
+  const name = expression.trim();
+  return Object.hasOwn(vars, name) && vars[name] === value ? value : pythonStr(value);
 }
 
 /** The key a `var` value is shown under: the expression, or its type for a list or dict, as Ansible. */
