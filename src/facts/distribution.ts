@@ -5,8 +5,8 @@ import type { Facts } from './facts.ts';
 // library (os-release, lsb_release, a distro release file, /etc/debian_version), then the first
 // distribution file of Ansible's OSDIST_LIST that parses. The file parsers written here are the
 // Debian family's (Debian, Ubuntu, Kali, Devuan, Mint...), the Red Hat family's by search string,
-// Amazon, Alpine, Arch, OpenWrt, Slackware and the generic NA; a distribution needing another
-// (SUSE, Mandriva, Coreos, Flatcar, Clear Linux) keeps the guess.
+// Amazon, Alpine, Arch, OpenWrt, Slackware, SUSE (os-release) and the generic NA; a distribution
+// needing another (Mandriva, Coreos, Flatcar, Clear Linux, SLES 11's SuSE-release) keeps the guess.
 
 /** A file the script printed: its size (Ansible skips some empty files) and content. */
 export interface DistFile {
@@ -149,8 +149,9 @@ function guess(input: DistributionInput): Facts {
   let version = versions.find((v) => v !== '') ?? '';
   if (id === 'centos') version = best.split('.').slice(0, 2).join('.');
   if (id === 'debian') version = best;
-  let codename = os['version_codename'] ?? os['ubuntu_codename'] ?? (id === 'ubuntu' ? lsb['codename'] : undefined);
-  codename ??= os['codename'] ?? (lsb['codename'] || release['codename'] || '');
+  // get_distribution_codename: an empty VERSION_CODENAME stays empty; distro.codename()'s empty answer is none.
+  let codename: string | undefined = os['version_codename'] ?? os['ubuntu_codename'] ?? (id === 'ubuntu' ? lsb['codename'] : undefined);
+  codename ??= (os['codename'] ?? (lsb['codename'] || release['codename'] || '')) || undefined;
   let name = id ? id[0]!.toUpperCase() + id.slice(1).toLowerCase() : 'OtherLinux';
   if (name === 'Amzn') name = 'Amazon';
   else if (name === 'Rhel') name = 'Redhat';
@@ -158,7 +159,7 @@ function guess(input: DistributionInput): Facts {
   return {
     distribution: name || 'NA',
     distribution_version: distributionVersion,
-    distribution_release: codename === '' ? 'NA' : codename,
+    distribution_release: codename ?? 'NA',
     distribution_major_version: distributionVersion.split('.')[0] || 'NA',
   };
 }
@@ -198,10 +199,29 @@ function parseDebian(data: string, path: string, collected: Facts, input: Distri
   return [true, facts];
 }
 
+/** SUSE from /etc/os-release (the old /etc/SuSE-release of SLES 11 is not read: the guess stands). */
+function parseSuse(data: string, path: string): Parsed {
+  if (!data.toLowerCase().includes('suse') || path !== '/etc/os-release') return [false, {}];
+  const facts: Facts = {};
+  const lower = data.toLowerCase();
+  for (const line of data.split('\n')) {
+    const name = /^NAME=(.*)/.exec(line);
+    if (name) facts['distribution'] = name[1]!.replace(/^"+|"+$/g, '');
+    const version = /^VERSION_ID="?([0-9]+\.?[0-9]*)"?/.exec(line);
+    if (version) Object.assign(facts, { distribution_version: version[1], distribution_major_version: version[1]!.split('.')[0] });
+    const release = /^VERSION_ID="?[0-9]+\.?([0-9]*)"?/.exec(line);
+    if (lower.includes('open')) {
+      if (release) facts['distribution_release'] = release[1];
+    } else if (lower.includes('enterprise') && line.includes('VERSION_ID') && release) facts['distribution_release'] = release[1] || '0';
+  }
+  return [true, facts];
+}
+
 function parseFile(name: string, rawData: string, path: string, collected: Facts, input: DistributionInput): Parsed {
   const data = rawData.replace(/^['"\\]+|['"\\]+$/g, '');
   if (name in SEARCH_STRING) {
-    return [true, { distribution: data.includes(SEARCH_STRING[name]!) ? name : (data.split(/\s+/).filter(Boolean)[0] ?? '') }];
+    if (data.includes(SEARCH_STRING[name]!)) return [true, { distribution: name, distribution_file_search_string: SEARCH_STRING[name] }];
+    return [true, { distribution: data.split(/\s+/).filter(Boolean)[0] ?? '' }];
   }
   if (name in OS_RELEASE_ALIAS) return data.includes(OS_RELEASE_ALIAS[name]!) ? [true, { distribution: name }] : [false, {}];
   switch (name) {
@@ -232,6 +252,8 @@ function parseFile(name: string, rawData: string, path: string, collected: Facts
       const [major, minor] = v.split('.').length > 1 ? v.split('.') : [v, 'NA'];
       return [true, { distribution: 'Amazon', distribution_version: v, distribution_major_version: major, distribution_minor_version: minor }];
     }
+    case 'SUSE':
+      return parseSuse(data, path);
     case 'NA': {
       const facts: Facts = {};
       for (const line of data.split('\n')) {
@@ -243,7 +265,7 @@ function parseFile(name: string, rawData: string, path: string, collected: Facts
       return [true, facts];
     }
     default:
-      // SUSE, Mandriva, Gentoo, Coreos, Flatcar, ClearLinux: not parsed here; the guess stands.
+      // Mandriva, Coreos, Flatcar, ClearLinux: not parsed here; the guess stands (Gentoo has no parser in Ansible either).
       return [false, {}];
   }
 }

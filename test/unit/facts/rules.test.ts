@@ -1,36 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { distributionFacts, parseOsRelease, type DistFile } from '../../../src/facts/distribution.ts';
+import { parseOsRelease } from '../../../src/facts/distribution.ts';
 import { cpuFacts } from '../../../src/facts/hardware.ts';
 import { networkFacts } from '../../../src/facts/network.ts';
 import { fqdnOf } from '../../../src/facts/platform.ts';
 import { parseExportList } from '../../../src/facts/shell-words.ts';
 import { pkgMgrFacts, serviceMgrFacts, userFacts } from '../../../src/facts/system.ts';
 
-// Ansible's fact rules from data: distribution files of other distributions, PID 1 and package
+// Ansible's fact rules from data: os-release quoting, PID 1 and package
 // managers, the passwd entry, `export -p` quoting, the resolver's answer for fqdn.
 
-const files = (entries: Record<string, string>) => new Map<string, DistFile>(Object.entries(entries).map(([path, content]) => [path, { size: content.length, content }]));
-
-const UBUNTU = 'PRETTY_NAME="Ubuntu 22.04.4 LTS"\nNAME="Ubuntu"\nVERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\nVERSION_CODENAME=jammy\nID=ubuntu\nID_LIKE=debian\nUBUNTU_CODENAME=jammy\n';
-const ROCKY = 'NAME="Rocky Linux"\nVERSION="9.3 (Blue Onyx)"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.3"\nPRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"\n';
-const ALPINE = 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.19.1\nPRETTY_NAME="Alpine Linux v3.19"\n';
-
 describe('distribution facts', () => {
-  it('Ubuntu: os-release and the Debian family', () => {
-    const facts = distributionFacts({ files: files({ '/etc/os-release': UBUNTU, '/etc/debian_version': 'bookworm/sid\n', '/etc/lsb-release': 'DISTRIB_ID=Ubuntu\n' }), lsb: '' });
-    expect(facts).toMatchObject({ distribution: 'Ubuntu', distribution_version: '22.04', distribution_major_version: '22', distribution_release: 'jammy', os_family: 'Debian' });
-  });
-
-  it('Rocky: the first word of redhat-release, the codename from VERSION', () => {
-    const facts = distributionFacts({ files: files({ '/etc/os-release': ROCKY, '/etc/redhat-release': 'Rocky Linux release 9.3 (Blue Onyx)\n' }), lsb: '' });
-    expect(facts).toMatchObject({ distribution: 'Rocky', distribution_version: '9.3', distribution_major_version: '9', distribution_release: 'Blue Onyx', os_family: 'RedHat', distribution_file_path: '/etc/redhat-release' });
-  });
-
-  it('Alpine: alpine-release is the version', () => {
-    const facts = distributionFacts({ files: files({ '/etc/os-release': ALPINE, '/etc/alpine-release': '3.19.1\n' }), lsb: '' });
-    expect(facts).toMatchObject({ distribution: 'Alpine', distribution_version: '3.19.1', distribution_major_version: '3', os_family: 'Alpine' });
-  });
-
+  // Whole distributions are checked against Ansible's own collector in distribution-oracle.test.ts.
   it('os-release read as shlex reads it', () => {
     expect(parseOsRelease(`# comment\nNAME='It''s'\nX="a \\"b\\" c"\nVERSION="1 (Code Name)"\n`)).toMatchObject({ name: 'Its', x: 'a "b" c', codename: 'Code Name' });
   });
