@@ -20,9 +20,10 @@ const SECRET_PAIRS = new Set(['api key', 'private key', 'access key', 'auth key'
 
 /**
  * A last word that makes the name describe a secret rather than hold one: `ssh_key_file`,
- * `vault_password_file` and `token_url` name where it is, `password_length` how long.
+ * `vault_password_file` and `token_url` name where it is, `password_length` how long, `ssh_key.pub`
+ * is the public half.
  */
-const DESCRIBING_WORDS = new Set(['file', 'path', 'dir', 'filename', 'url', 'uri', 'length', 'len', 'count', 'size', 'ttl']);
+const DESCRIBING_WORDS = new Set(['file', 'path', 'dir', 'filename', 'url', 'uri', 'length', 'len', 'count', 'size', 'ttl', 'pub', 'public']);
 
 /** The words of a name: split at `_`, `-`, `.`, spaces and camelCase humps, lowercased. */
 export function nameWords(name: string): string[] {
