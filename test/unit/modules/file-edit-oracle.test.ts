@@ -1,19 +1,22 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TaskError } from '../../../src/errors.ts';
-import type { EditPlan } from '../../../src/modules/file-edit.ts';
-import { blockinfileParams, planBlockinfile } from '../../../tasks/core/blockinfile.ts';
-import { lineinfileParams, planLineinfile } from '../../../tasks/core/lineinfile.ts';
-import { planReplace, replaceParams } from '../../../tasks/core/replace.ts';
+import { LocalConnection } from '../../../src/connect/local.ts';
+import type { TaskModule } from '../../../src/modules/module.ts';
+import { taskModule as blockinfile } from '../../../tasks/core/blockinfile.ts';
+import { taskModule as lineinfile } from '../../../tasks/core/lineinfile.ts';
+import { taskModule as replace } from '../../../tasks/core/replace.ts';
 import { ansiblePlaybook } from '../../e2e/helpers/ansible.ts';
+import { createTestTaskContext } from '../../helpers/task-context.ts';
 
-// The planners of lineinfile, blockinfile and replace against Ansible's own modules: every case
-// of the corpus runs once through ansible-playbook (one run, one task per case, each on its own
-// file, results registered and dumped as JSON) and once through our planner, and the resulting
-// file, changed, msg (and failed, found) must be the same.
+// lineinfile, blockinfile and replace against Ansible's own modules: every case of the corpus
+// runs once through ansible-playbook (one run, one task per case, each on its own file, results
+// registered and dumped as JSON), then, on the same files seeded again, through our module (its
+// planner and its file handling, on a local connection), and the resulting file (content and
+// mode), changed, msg (and failed, found) must be the same.
 
 interface Case {
   name: string;
@@ -25,6 +28,7 @@ interface Case {
 
 interface Outcome {
   content: string | null;
+  mode: string | null;
   changed: boolean;
   msg: string;
   failed: boolean;
@@ -32,35 +36,52 @@ interface Outcome {
 }
 
 const corpus = path.join(import.meta.dirname, 'file-edit-oracle', 'cases.yaml');
-const planners = {
-  lineinfile: (data: Buffer | null, params: unknown) => planLineinfile(data, lineinfileParams.parse(params)),
-  blockinfile: (data: Buffer | null, params: unknown) => planBlockinfile(data, blockinfileParams.parse(params)),
-  replace: (data: Buffer | null, params: unknown) => planReplace(data, replaceParams.parse(params)),
-} satisfies Record<Case['module'], (data: Buffer | null, params: unknown) => EditPlan>;
+const modules: Record<Case['module'], TaskModule> = { lineinfile, blockinfile, replace };
+const conn = new LocalConnection('localhost');
 
 let cases: Case[] = [];
 let dir = '';
 const theirs = new Map<number, Outcome>();
 const fileOf = (index: number) => path.join(dir, `case-${index}.txt`);
 
-function ours(testCase: Case, index: number): Outcome {
-  const before = testCase.content === undefined ? null : Buffer.from(testCase.content, 'utf8');
+async function seed(): Promise<void> {
+  await Promise.all(
+    cases.map(async (testCase, index) => {
+      await rm(fileOf(index), { force: true });
+      if (testCase.content !== undefined) await writeFile(fileOf(index), testCase.content, { mode: 0o644 });
+    }),
+  );
+}
+
+/** The file as a case left it: its content and mode, or nulls when there is none. */
+async function fileState(index: number): Promise<Pick<Outcome, 'content' | 'mode'>> {
+  const content = await readFile(fileOf(index), 'utf8').catch(() => null);
+  const mode = content === null ? null : ((await stat(fileOf(index))).mode & 0o7777).toString(8);
+  return { content, mode };
+}
+
+async function ours(testCase: Case, index: number): Promise<Outcome> {
+  const module = modules[testCase.module];
+  const params = module.params.parse({ ...testCase.params, path: fileOf(index) });
+  const ctx = createTestTaskContext(conn, { checkMode: testCase.check ?? false });
+  let result: Record<string, unknown>;
   try {
-    const plan = planners[testCase.module](before, { ...testCase.params, path: fileOf(index) });
-    const changed = plan.content !== null && (before === null || !plan.content.equals(before));
-    const written = changed && !testCase.check ? plan.content : before;
-    const found = typeof plan.result?.['found'] === 'number' ? { found: plan.result['found'] } : {};
-    return { content: written?.toString('utf8') ?? null, changed, msg: plan.msg, failed: false, ...found };
+    const check = await module.check(ctx, params);
+    if (check.status === 'ok') result = { ...check.result, changed: false, msg: check.reason };
+    else if (ctx.checkMode) result = { changed: true, msg: check.description };
+    else result = { ...(await module.apply(ctx, params, check.state)).result, changed: true };
   } catch (error) {
     if (!(error instanceof TaskError)) throw error;
-    return { content: testCase.content ?? null, changed: false, msg: error.message, failed: true };
+    result = { failed: true, changed: false, msg: error.message };
   }
+  const found = testCase.module === 'lineinfile' && typeof result['found'] === 'number' ? { found: result['found'] } : {};
+  return { ...(await fileState(index)), changed: Boolean(result['changed']), msg: String(result['msg'] ?? ''), failed: Boolean(result['failed']), ...found };
 }
 
 beforeAll(async () => {
   cases = parse(await readFile(corpus, 'utf8')) as Case[];
   dir = await mkdtemp(path.join(tmpdir(), 'pg-file-edit-oracle-'));
-  await Promise.all(cases.map((testCase, index) => (testCase.content === undefined ? undefined : writeFile(fileOf(index), testCase.content))));
+  await seed();
   // JSON is YAML: the params go to Ansible exactly as the corpus has them.
   const tasks = cases.map((testCase, index) => ({
     name: `case ${index}`,
@@ -83,9 +104,8 @@ beforeAll(async () => {
   const results = JSON.parse(await readFile(path.join(dir, 'results.json'), 'utf8')) as Record<string, Record<string, unknown>>;
   for (const [index, testCase] of cases.entries()) {
     const result = results[String(index)];
-    const content = await readFile(fileOf(index), 'utf8').catch(() => null);
     theirs.set(index, {
-      content,
+      ...(await fileState(index)),
       changed: Boolean(result['changed']),
       msg: String(result['msg'] ?? ''),
       failed: Boolean(result['failed']),
@@ -100,16 +120,22 @@ afterAll(async () => {
 
 describe('lineinfile, blockinfile and replace planners agree with Ansible', () => {
   it('has every case of the corpus answered by Ansible', () => {
-    expect(cases.length).toBeGreaterThan(40);
+    expect(cases.length).toBeGreaterThan(60);
     expect(theirs.size).toBe(cases.length);
+    // The corpus reaches failures, check mode and the attributes message, not only edits.
+    const outcomes = [...theirs.values()];
+    expect(outcomes.filter((outcome) => outcome.failed).length).toBeGreaterThanOrEqual(3);
+    expect(outcomes.filter((outcome) => outcome.msg.includes('ownership, perms')).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('gives the same content, changed, msg and failure for every case', () => {
-    const disagreements = cases.flatMap((testCase, index) => {
-      const mine = ours(testCase, index);
+  it('gives the same content, mode, changed, msg and failure for every case', async () => {
+    await seed();
+    const disagreements = [];
+    for (const [index, testCase] of cases.entries()) {
+      const mine = await ours(testCase, index);
       const reference = theirs.get(index)!;
-      return JSON.stringify(mine) === JSON.stringify(reference) ? [] : [{ case: `${index} ${testCase.module}: ${testCase.name}`, mine, ansible: reference }];
-    });
+      if (JSON.stringify(mine) !== JSON.stringify(reference)) disagreements.push({ case: `${index} ${testCase.module}: ${testCase.name}`, mine, ansible: reference });
+    }
     expect(disagreements).toEqual([]);
   });
 });
