@@ -45,6 +45,6 @@ export function parseFacts(output: string, collectors: ReadonlySet<Collector>): 
     Object.assign(facts, memoryFacts(section('meminfo')));
     Object.assign(facts, mountFacts({ mtab: section('mtab'), findmnt: section('findmnt'), lsblk: section('lsblk'), statfs: section('statfs') }));
   }
-  if (collectors.has('network')) Object.assign(facts, networkFacts(section('route4'), section('ifaces')));
+  if (collectors.has('network') && sections.has('ifaces')) Object.assign(facts, networkFacts(section('route4'), section('ifaces')));
   return facts;
 }

@@ -99,8 +99,10 @@ m statfs; { if [ -e /etc/mtab ]; then cat /etc/mtab; else cat /proc/mounts; fi; 
 done
 `;
 
+// Without \`ip\` Ansible reports no network facts at all: then the sections are left out.
 const NETWORK = String.raw`
-m route4; have ip && ip -4 route get 8.8.8.8 2>/dev/null
+if have ip; then
+m route4; ip -4 route get 8.8.8.8 2>/dev/null
 m ifaces; for d in $(ls -f /sys/class/net 2>/dev/null); do
   case "$d" in .|..) continue ;; esac
   p=/sys/class/net/$d; [ -d "$p" ] || continue
@@ -109,8 +111,10 @@ m ifaces; for d in $(ls -f /sys/class/net 2>/dev/null); do
   [ -e "$p/bridge" ] && printf 'bridge=%s\n' "$(ls "$p/brif" 2>/dev/null | tr '\n' ' ')"
   [ -e "$p/device/driver/module" ] && printf 'module=%s\n' "$(basename "$(readlink -f "$p/device/driver/module")")"
   [ -e "$p/device" ] && printf 'pciid=%s\n' "$(basename "$(readlink "$p/device")")"
-  if have ip; then echo '@@primary'; ip addr show primary dev "$d" 2>/dev/null || ip addr show dev "$d" 2>/dev/null; echo '@@secondary'; ip addr show secondary dev "$d" 2>/dev/null; fi
+  echo '@@primary'; ip addr show primary dev "$d" 2>/dev/null || ip addr show dev "$d" 2>/dev/null
+  echo '@@secondary'; ip addr show secondary dev "$d" 2>/dev/null
 done
+fi
 `;
 
 const SNIPPETS: Record<Collector, string> = {
