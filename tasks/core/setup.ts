@@ -14,7 +14,6 @@ const stringList = z
 
 export const setupParams = z.strictObject({
   gather_subset: stringList
-    .default(['all'])
     .superRefine((subset, ctx) => {
       try {
         resolveSubsetNames(subset);
@@ -23,6 +22,7 @@ export const setupParams = z.strictObject({
         ctx.addIssue({ code: 'custom', message: error.message });
       }
     })
+    .default(['all'])
     .describe('Which facts: all, min, hardware, network, virtual, a collector or fact name; !name leaves one out (!all keeps only min)'),
   filter: stringList.default([]).describe('Keep only the facts whose ansible_ name matches one of these shell patterns (ansible_*_mb)'),
   gather_timeout: z.number().int().min(1).default(10).describe('Seconds each mount may take to answer statvfs before its sizes are left out'),
