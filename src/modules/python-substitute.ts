@@ -78,6 +78,8 @@ export function expandTemplate(template: string, regex: RegExp, match: RegExpExe
 /**
  * re.subn(pattern, template, text): every non-overlapping match replaced, with the count. Empty
  * matches are replaced too, also right after a non-empty one (Python 3.7+, and JS's own rule).
+ * One difference: after an empty match Python may still take a non-empty one at the same place
+ * (re.sub('(?=b)|b', '-', 'ab') is 'a--'); JS moves on a character first ('a-b').
  */
 export function pythonSubn(regex: RegExp, template: string, text: string): { text: string; count: number } {
   const parts = parseTemplate(template, regex);
