@@ -57,8 +57,9 @@ export class TtyReporter implements Reporter {
         this.startLiveView();
         return;
       case 'play-start':
-        // The live view is per host; a play --limit skipped is worth a line in the summary.
-        if (event.skipped) this.notable.push(event);
+        // The live view is per host; a play --limit skipped is worth a line in the summary, and so
+        // is whether a play gathered facts and why (its heading then leads the play's notable lines).
+        if (event.skipped || event.facts) this.notable.push(event);
         return;
       case 'node-start': {
         const view = this.view(event.node.host);
