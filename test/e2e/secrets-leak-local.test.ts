@@ -146,9 +146,10 @@ async function ttyRun(work: string): Promise<{ code: number; output: string }> {
 
 describe('no output shows a secret, every output shows the rest', () => {
   it('--check --diff and real runs with --diff in plain, json and tty', async () => {
-    const [checkWork, plainWork, jsonWork, ttyWork] = await Promise.all(['check', 'plain', 'json', 'tty'].map(freshWork));
-    const [checked, plain, json, tty] = await Promise.all([
+    const [checkWork, checkJsonWork, plainWork, jsonWork, ttyWork] = await Promise.all(['check', 'check-json', 'plain', 'json', 'tty'].map(freshWork));
+    const [checked, checkedJson, plain, json, tty] = await Promise.all([
       playgraph(runArgs(checkWork, ['--check', '--diff', '--output', 'plain']), { env: ENV }),
+      playgraph(runArgs(checkJsonWork, ['--check', '--diff', '--output', 'json']), { env: ENV }),
       playgraph(runArgs(plainWork, ['--diff', '--output', 'plain']), { env: ENV }),
       playgraph(runArgs(jsonWork, ['--diff', '--output', 'json']), { env: ENV }),
       ttyRun(ttyWork),
@@ -165,6 +166,11 @@ describe('no output shows a secret, every output shows the rest', () => {
     // A template file: its ordinary lines shown, what it derives from a secret not.
     expect(checked.stdout).toMatch(/^\+user=app\n\+auth=\*{8}$/m);
     expect(await readFile(path.join(checkWork, 'app.conf'), 'utf8')).toContain(ROTATED); // --check changed nothing
+
+    expectNoLeak(checkedJson, '--check --diff --output json');
+    const planned = nodeEnds(checkedJson).find((end) => end.node.taskId === 'config')!;
+    expect(planned).toMatchObject({ status: 'changed', planned: true });
+    expect(planned.files?.[0].before).toBe('user=app\nconnect ******** now\nold_password=********\n');
 
     expectNoLeak(plain, 'plain');
     expect(plain.code, plain.stdout + plain.stderr).toBe(2);
