@@ -70,10 +70,12 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
       if (status === 'changed') ledger.markChanged(node.id);
       return { status, message: extra.message, ignoredError: extra.ignoredError, ...(extra.uncounted ? { uncounted: true } : {}) };
     };
+    // A run_once task's result and facts are every play host's, as Ansible's get_task_hosts.
+    const resultHosts = node.runOnce ? graph.hosts : [node.host];
     const register = (result: Vars) => {
       // What a no_log task registers is a secret wherever a later task shows it (contract 3).
       if (hidden) run.masker.addFromValue(result);
-      if (task.register) ledger.register(node.host, task.register, result);
+      if (task.register) for (const host of resultHosts) ledger.register(host, task.register, result);
     };
 
 
@@ -107,8 +109,8 @@ export function createNodeRunner(run: RunContext, graph: PlayGraph) {
         if (run.signal.aborted) break;
       }
       const result = collateResults(invocation, ran);
-      // Facts a result carries are the host's (every play host's for run_once), then it is registered.
-      const registered = storeResultFacts(ledger, module.name, node.runOnce ? graph.hosts : [node.host], result.registered);
+      // Facts a result carries are stored first, then the result is registered (so it wins a tie).
+      const registered = storeResultFacts(ledger, module.name, resultHosts, result.registered);
       register(withoutInternalKeys(registered));
       const shown = shownResult(module.name, registered);
       if (result.status === 'failed') {

@@ -1,8 +1,8 @@
 // debug, set_fact, assert, fail, meta and include_vars through the real CLI, with ansible-playbook
 // as the oracle on the same playbooks (test/fixtures/e2e/engine-modules/): the values debug shows
 // (in the plain, tty and json outputs), the registered results and variable precedence written
-// to a file by both tools, end_host / end_play in the recap, and fail's messages and exit code.
-import { existsSync } from 'node:fs';
+// to a file by both tools, run_once results, end_host / end_play in the recap, and fail's
+// messages and exit code.
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,12 @@ function shownResults(stdout: string): unknown[] {
 }
 
 const playbook = (name: string) => path.join(FIXTURES, name);
+
+/** Each file of a directory and its text. */
+async function filesIn(directory: string): Promise<Record<string, string>> {
+  const names = (await readdir(directory)).sort();
+  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(path.join(directory, name), 'utf8')] as const)));
+}
 
 describe('engine modules, as ansible-playbook runs them', () => {
   let ansible: AnsibleRun;
@@ -85,9 +91,10 @@ describe('meta and fail, as ansible-playbook runs them', () => {
     const run = await playgraph(['run', playbook('meta.yml'), '-i', inventories.two, '-e', `out=${out}`, '--output', 'json']);
     expect(ansible.code).toBe(2);
     expect(run.code).toBe(ansible.code);
-    // end_host: h1 ran neither the next task nor the handler; end_play: nobody ran the next task.
-    expect((await readdir(out)).sort()).toEqual((await readdir(ansibleOut)).sort());
-    expect(existsSync(path.join(ansibleOut, 'handler-h2'))).toBe(true);
+    // end_host: h1 ran neither the next task nor the handler; end_play: nobody ran the next task;
+    // run_once: both hosts got the one result and fact.
+    expect(await filesIn(out)).toEqual(await filesIn(ansibleOut));
+    expect(await filesIn(ansibleOut)).toMatchObject({ 'handler-h2': 'ran\n', 'run-once-h1': 'h1 h1\n', 'run-once-h2': 'h1 h1\n' });
     const recap = (run.events.find((event) => event.type === 'run-end') as { recap: Record<string, Record<string, number>> }).recap;
     for (const host of ['h1', 'h2']) {
       // Ansible's ok also counts changed tasks; failed, changed and skipped mean the same in both.
