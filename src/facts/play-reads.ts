@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { controllerFileCandidates } from '../modules/controller-files.ts';
 import type { Play, TaskSpec } from '../playbook/types.ts';
 import { factsDecision, type FactsDecision } from './reads.ts';
@@ -15,19 +16,40 @@ export interface PlayReadsInput {
   searchPath(task: TaskSpec): string[];
 }
 
-/** The text of the template file a template task renders; undefined when its name is itself a template. */
+function readFile(file: string): string | undefined {
+  try {
+    return statSync(file).isFile() ? readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `{% include/import/extends/from 'name' %}` with a literal name: the other templates a template reads. */
+const TEMPLATE_REFERENCE = /\{%-?\s*(?:include|import|extends|from)\s+["']([^"']+)["']/g;
+
+/**
+ * The text of the template file a template task renders, and of the templates it includes
+ * (found beside it or where the task's own is looked for); undefined when a name is itself a
+ * template, so that it may read anything.
+ */
 function templateText(task: TaskSpec, searchPath: string[]): string | undefined {
   const src = (task.params as Record<string, unknown> | null)?.['src'];
-  if (typeof src !== 'string' || /\{\{|\{%/.test(src)) return undefined;
-  for (const candidate of controllerFileCandidates(searchPath, 'templates', src)) {
-    try {
-      if (statSync(candidate).isFile()) return readFileSync(candidate, 'utf8');
-    } catch {
-      // not this candidate
-    }
+  if (typeof src !== 'string') return undefined;
+  const texts: string[] = [];
+  const seen = new Set<string>();
+  const pending: { name: string; from: string[] }[] = [{ name: src, from: searchPath }];
+  while (pending.length > 0) {
+    const { name, from } = pending.pop()!;
+    if (/\{\{|\{%/.test(name)) return undefined;
+    const file = controllerFileCandidates(from, 'templates', name).find((candidate) => readFile(candidate) !== undefined);
+    // Not found: the template module's preflight says so before anything runs.
+    if (!file || seen.has(file)) continue;
+    seen.add(file);
+    const text = readFile(file) ?? '';
+    texts.push(text);
+    for (const match of text.matchAll(TEMPLATE_REFERENCE)) pending.push({ name: match[1]!, from: [dirname(file), ...searchPath] });
   }
-  // Not found: the template module's preflight says so before anything runs.
-  return '';
+  return texts.join('\n');
 }
 
 export function playFactsDecision(play: Play, input: PlayReadsInput): FactsDecision {

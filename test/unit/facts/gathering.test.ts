@@ -63,6 +63,15 @@ describe('the facts decision', () => {
     expect(decide(play).reason).toMatch(/^gathering facts: ansible_facts read by the template of task "task1" at /);
   });
 
+  it('a template it includes counts too; a template whose name is a template may read anything', async () => {
+    const included = await playOf('- hosts: all\n  tasks:\n    - template: { src: page.j2, dest: /tmp/page }\n', { 'page.j2': "{% include 'footer.j2' %}\n", 'footer.j2': '{{ ansible_nodename }}\n' });
+    expect(decide(included).reason).toMatch(/^gathering facts: ansible_nodename read by the template of task "task1"/);
+    const plain = await playOf('- hosts: all\n  tasks:\n    - template: { src: page.j2, dest: /tmp/page }\n', { 'page.j2': "{% include 'footer.j2' %}\n", 'footer.j2': 'plain\n' });
+    expect(decide(plain).gather).toBe(false);
+    const dynamic = await playOf('- hosts: all\n  vars: { page: x.j2 }\n  tasks:\n    - template: { src: "{{ page }}", dest: /tmp/page }\n');
+    expect(decide(dynamic).gather).toBe(true);
+  });
+
   it('inventory vars and play vars that read facts gather', async () => {
     const plain = await playOf('- hosts: all\n  tasks:\n    - command: echo {{ pkg }}\n');
     expect(decide(plain, { web1: { pkg: "{{ 'apache2' if ansible_os_family == 'Debian' else 'httpd' }}" } }).reason).toBe('gathering facts: ansible_os_family read by the inventory vars of web1');
