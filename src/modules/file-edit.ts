@@ -14,6 +14,7 @@ import {
 import type { z } from 'zod';
 import type { ApplyResult, CheckResult, TaskContext, TaskModule } from './module.ts';
 import { runChecked } from './run-checked.ts';
+import { expandUserPath } from './user-path.ts';
 
 // Editing a file in place, as lineinfile, blockinfile and replace do: read it once (through a
 // symlink, as Ansible's open() does), let the module's pure planner turn the old bytes into new
@@ -91,6 +92,7 @@ export async function checkEdit(
   options: EditOptions,
   planner: (data: Buffer | null) => EditPlan,
 ): Promise<CheckResult<EditState>> {
+  file = await expandUserPath(ctx, file);
   const [{ target, stat, data }, wanted] = await Promise.all([readForEdit(ctx, file), resolveAttributes(ctx, params)]);
   const plan = planner(data);
   const contentChanges = plan.content !== null && (data === null || !plan.content.equals(data));

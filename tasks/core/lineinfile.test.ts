@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../src/connect/local.ts';
 import { backupName } from '../../src/modules/file-edit.ts';
+import { expandUserPath } from '../../src/modules/user-path.ts';
 import { createTestTaskContext } from '../../test/helpers/task-context.ts';
 import { lineinfileParams, planLineinfile, readLines, taskModule } from './lineinfile.ts';
 
@@ -146,6 +147,14 @@ describe('lineinfile on a local file', () => {
     await taskModule.rollback!(ctx, lineinfileParams.parse({ path: edited, line: 'x' }), first.applied?.rollbackState);
     expect(await readFile(edited, 'utf8')).toBe('port 1\n');
     expect(await readdir(dir)).toEqual(['a.conf']);
+  });
+
+  it('expands ~ to the home directory, as Ansible does for path params', async () => {
+    const ctx = createTestTaskContext(conn);
+    const home = process.env['HOME']!;
+    expect(await expandUserPath(ctx, '~/x.conf')).toBe(path.join(home, 'x.conf'));
+    expect(await expandUserPath(ctx, '~')).toBe(home);
+    expect(await expandUserPath(ctx, '/etc/~x')).toBe('/etc/~x');
   });
 
   it('fails on a missing file without create, and on a directory', async () => {

@@ -3,6 +3,7 @@ import { TaskError } from '../../src/errors.ts';
 import { defineModule } from '../../src/modules/module.ts';
 import { foldAliases } from '../../src/modules/param-aliases.ts';
 import { runChecked } from '../../src/modules/run-checked.ts';
+import { expandUserPath } from '../../src/modules/user-path.ts';
 
 // Ansible's stat: everything about one path, read in one command on the host (GNU stat, test,
 // readlink, <algo>sum, file), parsed by a pure function into Ansible's `stat` result. Never
@@ -136,8 +137,9 @@ export const taskModule = defineModule<StatParams, never>({
   async check(ctx, params) {
     const checksum = params.get_checksum ? `${params.checksum_algorithm}sum` : '';
     const flags = [params.follow, params.get_mime, params.get_attributes].map((flag) => (flag ? '1' : ''));
-    const result = await runChecked(ctx, ['sh', '-c', SCRIPT, 'sh', params.path, flags[0], checksum, flags[1], flags[2]]);
-    const stat = parseStatOutput(params.path, result.stdout);
+    const file = await expandUserPath(ctx, params.path);
+    const result = await runChecked(ctx, ['sh', '-c', SCRIPT, 'sh', file, flags[0], checksum, flags[1], flags[2]]);
+    const stat = parseStatOutput(file, result.stdout);
     // What Ansible registers when `file` or lsattr is missing or fails.
     if (params.get_mime && stat['exists'] && !('mimetype' in stat)) Object.assign(stat, { mimetype: 'unknown', charset: 'unknown' });
     if (params.get_attributes && stat['exists'] && !('attr_flags' in stat)) Object.assign(stat, { version: null, attributes: [], attr_flags: '' });
