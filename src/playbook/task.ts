@@ -1,4 +1,5 @@
 import { InputError, type SourcePosition } from '../errors.ts';
+import { resolveModuleName } from '../modules/registry.ts';
 import { didYouMean } from '../modules/similar-names.ts';
 import type { YamlSource } from '../yaml/source.ts';
 import { moduleArgs } from './module-args.ts';
@@ -49,11 +50,9 @@ export interface ParsedTask {
   notifyPositions: SourcePosition[];
 }
 
-/** `file` -> `core.file`, `ansible.builtin.shell` -> `core.shell`, `redis.build` as is. */
+/** `file` -> `core.file`, `ansible.builtin.apt` -> `core.package`, `redis.build` as is: the registry's one mapping. */
 export function moduleName(key: string): string {
-  const builtin = /^ansible\.(?:builtin|legacy)\.(\w+)$/.exec(key);
-  if (builtin) return `core.${builtin[1]}`;
-  return key.includes('.') ? key : `core.${key}`;
+  return resolveModuleName(key);
 }
 
 /** `when: [a, b]` is `a and b`; booleans and numbers become expressions too. */

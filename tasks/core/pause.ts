@@ -71,7 +71,8 @@ export const taskModule = defineModule<PauseParams, never>({
     const start = new Date();
     await abortableSleep(plan.seconds * 1000, ctx.signal);
     const result = pauseResult(plan, params.echo, start, new Date());
-    return { status: 'ok', reason: String(result.stdout), result };
+    // No reason: Ansible's pause result has no msg (the log line above says what it did).
+    return { status: 'ok', result };
   },
 
   async apply() {
