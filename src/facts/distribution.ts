@@ -8,7 +8,7 @@ import type { Facts } from './facts.ts';
 // Amazon, Alpine, Arch, OpenWrt, Slackware, SUSE (os-release) and the generic NA; a distribution
 // needing another (Mandriva, Coreos, Flatcar, Clear Linux, SLES 11's SuSE-release) keeps the guess.
 
-/** A file the script printed: its size (Ansible skips some empty files) and content. */
+/** A file the script printed: its size, or only whether it has any (Ansible skips some empty files), and content. */
 export interface DistFile {
   size: number;
   content: string;

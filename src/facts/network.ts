@@ -46,7 +46,12 @@ export function networkFacts(route4: string, ifacesSection: string): Facts {
     if (sys.has('operstate')) iface['active'] = sys.get('operstate')!.trim() !== 'down';
     if (sys.has('module')) iface['module'] = sys.get('module');
     if (sys.has('type')) iface['type'] = INTERFACE_TYPE[sys.get('type')!.trim()] ?? 'unknown';
-    if (sys.has('bridge')) Object.assign(iface, { type: 'bridge', interfaces: sys.get('bridge')!.split(/\s+/).filter(Boolean) });
+    if (sys.has('bridge')) {
+      // The bridge's ports in directory order, as Python's glob lists them.
+      Object.assign(iface, { type: 'bridge', interfaces: sys.get('bridge')!.split(/\s+/).filter(Boolean) });
+      if (sys.has('bridge_id')) iface['id'] = sys.get('bridge_id')!.trim();
+      if (sys.has('stp_state')) iface['stp'] = sys.get('stp_state')!.trim() === '1';
+    }
     if (sys.has('pciid')) iface['pciid'] = sys.get('pciid');
     if (sys.has('speed') && sys.get('speed')!.trim() !== '') iface['speed'] = Number.parseInt(sys.get('speed')!, 10);
     if (sys.has('flags') && sys.get('flags')!.trim() !== '') iface['promisc'] = (Number.parseInt(sys.get('flags')!, 16) & 0x0100) > 0;

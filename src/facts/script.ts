@@ -14,8 +14,10 @@ m() { printf '\n@@pgfacts:%s@@\n' "$1"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 # Ansible's get_bin_path: PATH plus the sbin directories.
 bin() { command -v "$1" 2>/dev/null || for d in /sbin /usr/sbin /usr/local/sbin; do [ -x "$d/$1" ] && { echo "$d/$1"; return 0; }; done; return 1; }
-# A file as a section of its own when it exists: its size first (Ansible skips some empty files).
-showfile() { if [ -f "$1" ]; then printf '@@file %s %s\n' "$1" "$(wc -c <"$1" 2>/dev/null | tr -d ' ')"; cat "$1" 2>/dev/null; echo; fi; }
+# A file as a section of its own when it exists: 1 if it has content, else 0 (Ansible skips some empty files).
+showfile() { if [ -f "$1" ]; then if [ -s "$1" ]; then printf '@@file %s 1\n' "$1"; else printf '@@file %s 0\n' "$1"; fi; cat "$1" 2>/dev/null; echo; fi; }
+# The first line of a small file as key=value, with the shell's own read (no process per file).
+kv() { v=''; [ -e "$1" ] || return 0; { IFS= read -r v || :; } <"$1" 2>/dev/null; printf '%s=%s\n' "$2" "$v"; }
 `;
 
 const PLATFORM = String.raw`
@@ -35,7 +37,9 @@ const DISTRIBUTION_FILES = [
 
 const DISTRIBUTION = String.raw`
 m distfiles; for f in ${DISTRIBUTION_FILES.join(' ')}; do showfile "$f"; done
-m lsb; have lsb_release && lsb_release -a 2>/dev/null
+# lsb_release (a Python program, the slowest step here) only tells what os-release does not:
+# asked only when os-release lacks an ID or a VERSION_ID.
+m lsb; if ! grep -qs '^ID=' /etc/os-release || ! grep -qs '^VERSION_ID=' /etc/os-release; then have lsb_release && lsb_release -a 2>/dev/null; fi
 `;
 
 const ENV = String.raw`
@@ -107,8 +111,8 @@ m ifaces; for d in $(ls -f /sys/class/net 2>/dev/null); do
   case "$d" in .|..) continue ;; esac
   p=/sys/class/net/$d; [ -d "$p" ] || continue
   printf '@@iface %s\n' "$d"
-  for k in address mtu operstate type speed flags; do [ -e "$p/$k" ] && printf '%s=%s\n' "$k" "$(cat "$p/$k" 2>/dev/null)"; done
-  [ -e "$p/bridge" ] && printf 'bridge=%s\n' "$(ls "$p/brif" 2>/dev/null | tr '\n' ' ')"
+  for k in address mtu operstate type speed flags; do kv "$p/$k" "$k"; done
+  if [ -e "$p/bridge" ]; then printf 'bridge=%s\n' "$(ls -f "$p/brif" 2>/dev/null | grep -v '^\.\.\?$' | tr '\n' ' ')"; kv "$p/bridge/bridge_id" bridge_id; kv "$p/bridge/stp_state" stp_state; fi
   [ -e "$p/device/driver/module" ] && printf 'module=%s\n' "$(basename "$(readlink -f "$p/device/driver/module")")"
   [ -e "$p/device" ] && printf 'pciid=%s\n' "$(basename "$(readlink "$p/device")")"
   echo '@@primary'; ip addr show primary dev "$d" 2>/dev/null || ip addr show dev "$d" 2>/dev/null
