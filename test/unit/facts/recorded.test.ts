@@ -6,9 +6,8 @@ import { splitSections } from '../../../src/facts/script.ts';
 import { collectorsFor } from '../../../src/facts/subsets.ts';
 
 // The facts script's output recorded on a Debian 12 machine (with a lab bridge and its veth
-// ports up), and `ansible -m setup` run on the
-// same machine right after it (both with the same clean environment): the parser must give
-// Ansible's values. Values that move between the two runs are checked against the recorded
+// ports up), and `ansible -m setup` run on the same machine right after it (both with the same
+// clean environment): the parser must give Ansible's values. Values that move between the two runs are checked against the recorded
 // output itself (memfree_mb from its /proc/meminfo, free blocks from its statvfs line).
 
 const dir = path.join(import.meta.dirname, 'recorded');
