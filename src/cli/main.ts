@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { PlaygraphError, InputError } from '../errors.ts';
-import { runCommand } from './run-command.ts';
-import { graphCommand } from './graph-command.ts';
-import { inventoryCommand } from './inventory-command.ts';
-import { modulesCommand } from './modules-command.ts';
+import { PACKAGE_DIR } from '../package-dir.ts';
+// Each command's module is imported when that command runs, not here: `--version`, `--help` and
+// `modules` then start without loading the engine (issue 11: --version within 3x of `node -e 0`).
 import type { CliIo } from './io.ts';
 import { addVaultOptions } from './vault-options.ts';
 
@@ -49,11 +50,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(new Option('-o, --output <kind>', 'how to report').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
     .option('--known-hosts <file>', 'known_hosts file to verify host keys against (default ~/.ssh/known_hosts)')
     .option('-v, --verbose', 'show task log lines')
-    .action(async (playbook: string, options) => setExit(await runCommand(playbook, options, io)));
+    .action(async (playbook: string, options) => setExit(await (await import('./run-command.ts')).runCommand(playbook, options, io)));
 
   addSelectionOptions(program.command('graph').description('draw the task graph of a playbook').argument('<playbook>'))
     .addOption(new Option('--format <format>', 'graph language').choices(['mermaid', 'dot']).default('mermaid'))
-    .action(async (playbook: string, options) => setExit(await graphCommand(playbook, options, io)));
+    .action(async (playbook: string, options) => setExit(await (await import('./graph-command.ts')).graphCommand(playbook, options, io)));
 
   addVaultOptions(
     program
@@ -64,19 +65,19 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       .option('--host <name>', 'one host\'s variables')
       .option('--show-secrets', 'show the values of secrets (Vault, secret-named variables) instead of ********'),
   )
-    .action(async (options) => setExit(await inventoryCommand(options, io)));
+    .action(async (options) => setExit(await (await import('./inventory-command.ts')).inventoryCommand(options, io)));
 
   program
     .command('modules')
     .description('list the task modules and their params')
     .option('-M, --modules <dir>', 'extra directory of task modules (repeatable)', collect, [])
     .option('--json', 'as JSON')
-    .action(async (options) => setExit(await modulesCommand(options, io)));
+    .action(async (options) => setExit(await (await import('./modules-command.ts')).modulesCommand(options, io)));
   return program;
 }
 
 function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string };
   return manifest.version;
 }
 
@@ -102,4 +103,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     io.stderr.write(`ERROR: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
+}
+
+// Run as a script (`npx tsx src/cli/main.ts run ...`, the dev flow on the sources), not imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv);
 }

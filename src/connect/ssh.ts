@@ -14,7 +14,7 @@ import { quoteCommand } from './quote.ts';
 import { EXEC_ID_VAR, KILL_TAGGED_SCRIPT, planCommand, type CommandPlan } from './remote-command.ts';
 import { Semaphore } from './semaphore.ts';
 import { SftpFiles } from './sftp-files.ts';
-import { openSshClient, type SshClientOptions } from './ssh-client.ts';
+import type { SshClientOptions } from './ssh-client.ts';
 
 export interface SshConnectionOptions extends SshClientOptions {
   /** Session channels open at once, the SFTP session included; keep below sshd's MaxSessions. */
@@ -54,7 +54,10 @@ export class SshConnection implements Connection {
   /** Reconnects transparently when the previous connection dropped (a rebooted host, a timeout). */
   private getClient(): Promise<Client> {
     if (this.client) return Promise.resolve(this.client);
-    this.connecting ??= openSshClient(this.hostName, this.spec, this.options)
+    // ssh2 (through ssh-client.ts) is imported on the first connect, not at start-up: it costs
+    // ~0.1-0.3 s of loading that a run on local hosts only, or `--version`, never needs.
+    this.connecting ??= import('./ssh-client.ts')
+      .then(({ openSshClient }) => openSshClient(this.hostName, this.spec, this.options))
       .then((client) => {
         this.client = client;
         client.on('close', () => {

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError, type SourcePosition } from '../errors.ts';
 import type { TaskModule } from './module.ts';
 import { didYouMean } from './similar-names.ts';
+import { ensureTypeScriptLoader } from './typescript-loader.ts';
 
 /** What `playgraph modules` lists about one module. */
 export interface ModuleInfo {
@@ -22,7 +23,10 @@ export interface ModuleRegistry {
   list(): Promise<ModuleInfo[]>;
 }
 
-/** The repo's `tasks/` directory, found from this file so it works from any working directory. */
+/**
+ * The built-in modules, found from this file so it works from any working directory: the repo's
+ * `tasks/` beside `src/`, or under the compiled CLI `dist/tasks/` beside `dist/src/`.
+ */
 export const BUILTIN_MODULES_DIR = fileURLToPath(new URL('../../tasks/', import.meta.url));
 
 const MODULE_FILE = /^([A-Za-z0-9_]+)\.(ts|mts|js|mjs)$/;
@@ -92,6 +96,7 @@ function looksLikeTaskModule(value: unknown): value is TaskModule {
 async function loadModuleFile(file: string, expectedName: string): Promise<TaskModule | null> {
   let exports: Record<string, unknown>;
   try {
+    if (/\.[mc]?ts$/.test(file)) await ensureTypeScriptLoader();
     exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
     throw new InputError(`cannot load module ${expectedName}: ${(error as Error).message}`, { file }, { cause: error });

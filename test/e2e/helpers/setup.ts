@@ -3,4 +3,8 @@
 import { afterEach } from 'vitest';
 import { stopStrayRuns } from './playgraph.ts';
 
+// bin/playgraph.js runs dist/ by default; the e2e tests run the TypeScript sources through it,
+// so they test the tree as it is without a build (cli-compiled-local.test.ts tests dist/).
+process.env.PLAYGRAPH_FROM_SOURCE = '1';
+
 afterEach(() => stopStrayRuns());
