@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sshdPidFile, type LabHost } from '../lab/lab-host.ts';
 import { ansiblePlaybook } from './helpers/ansible.ts';
 import { hideCompiler } from './helpers/lab-no-compiler.ts';
-import { nodeEnds, playgraph, recapTotals, stopStrayRuns, type PlaygraphRun } from './helpers/playgraph.ts';
+import { nodeEnds, playgraph, recapTotals, REPO, stopStrayRuns, type PlaygraphRun } from './helpers/playgraph.ts';
 
 // The system modules (ping, group, get_url, unarchive, script, service, raw, pause, apt) on lab
 // hosts over SSH: --check changes nothing, a run makes the changes, a rerun changes nothing; the
@@ -215,12 +215,16 @@ describe('system modules on a lab host', () => {
   });
 
   it('pause ends when the run is aborted', async () => {
-    const pending = playgraph(['run', `${FIXTURES}/pause-long.yml`, '-i', lab.inventoryFile, '--output', 'json']);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    await stopStrayRuns();
-    const aborted = await pending;
-    const end = aborted.events.find((event) => event.type === 'run-end');
-    expect(end, aborted.stdout + aborted.stderr).toMatchObject({ aborted: true });
-    expect(byTask(aborted)['a-long-pause']).not.toBe('ok');
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'playgraph.js'), 'run', `${FIXTURES}/pause-long.yml`, '-i', lab.inventoryFile, '--output', 'json'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    // Aborted once the pause has begun (its "Pausing for" line): a pause deaf to the signal would outlast the test.
+    await Promise.race([closed, new Promise<void>((resolve) => child.stdout.on('data', (chunk) => ((stdout += chunk), stdout.includes('Pausing for') && resolve())))]);
+    child.kill('SIGTERM');
+    const code = await closed;
+    const events = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { type: string; aborted?: boolean; node?: { taskId: string }; status?: string });
+    expect(events.find((event) => event.type === 'run-end'), stdout).toMatchObject({ aborted: true });
+    expect(events.find((event) => event.type === 'node-end' && event.node?.taskId === 'a-long-pause')?.status).not.toBe('ok');
+    expect(code).not.toBe(0);
   });
 });
