@@ -82,8 +82,8 @@ export type Invocation =
  * list) is thrown with its position, an undefined variable explained by the variable's own
  * template; a no_log task's error says only that its output is hidden.
  */
-export function resolveInvocation(graph: PlayGraph, node: GraphNode, sources: VarSources, module: TaskModule): Invocation {
-  return invocationFromVars(graph, node, invocationVars(graph, node, sources), module);
+export function resolveInvocation(graph: PlayGraph, node: GraphNode, sources: VarSources, module: TaskModule, masker?: SecretMasker): Invocation {
+  return invocationFromVars(graph, node, invocationVars(graph, node, sources), module, masker);
 }
 
 /**

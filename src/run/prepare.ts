@@ -15,13 +15,14 @@ import { moduleKeyPosition } from '../playbook/module-position.ts';
 import type { Play, Playbook } from '../playbook/types.ts';
 import type { PlayHost } from '../modules/module.ts';
 import { parseExtraVars } from '../playbook/vars.ts';
-import { playHostsVars } from './host-vars.ts';
+import { playHostsVars, type VarSources } from './host-vars.ts';
 import { resolveInvocation, type Invocation } from './invocation.ts';
 import { NO_LOG_MESSAGE } from './no-log.ts';
 import { resolveConnectionSpec } from './host-connections.ts';
 import { runtimeNames } from './runtime-names.ts';
 import { taskSearchPath } from './search-path.ts';
-import { SecretMasker, secretsFromVars } from './secrets.ts';
+import { trackDerivedSecrets } from './secret-derive.ts';
+import { SecretMasker, maskError, secretsFromVars } from './secrets.ts';
 import { VaultKeyring } from '../vault/keyring.ts';
 
 export interface PrepareOptions {
@@ -105,7 +106,7 @@ export async function prepareRun(options: PrepareOptions): Promise<PreparedRun> 
     const hostVars = new Map(hosts.map((host) => [host, inventory.hosts.get(host)?.vars]));
     const facts = playFactsDecision(play, { selected, hostVars, searchPath: (task) => taskSearchPath(play, task) });
     const graph = { ...buildPlayGraph(playIndex, play, hosts, { selected, withNeeds: options.withNeeds, facts }), patternHosts };
-    await checkTasks(registry, inventory, extraVars, graph);
+    await checkTasks(registry, inventory, extraVars, graph, masker);
     // A connection variable whose template fails is bad input now, not a failed task later.
     for (const host of graph.hosts) resolveConnectionSpec({ inventory, extraVars }, graph, host);
     graphs.push(graph);
@@ -141,12 +142,13 @@ async function resolveModules(registry: ModuleRegistry, play: Play): Promise<voi
  * a fact (gathered when the play runs) or the loop variable cannot be known yet and is checked when the task runs; any other
  * undefined variable is an error now.
  */
-async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraVars: Vars, graph: PlayGraph): Promise<void> {
+async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraVars: Vars, graph: PlayGraph, masker: SecretMasker): Promise<void> {
   const play = graph.play;
   // register:, set_fact and include_vars names have values only once the run sets them.
   const runtime = runtimeNames(play);
-  // Nothing is registered yet: a param that needs a result is deferred to the run.
-  const sources = { inventory, extraVars };
+  // Nothing is registered yet: a param that needs a result is deferred to the run. What vars and
+  // params derive from secrets is learnt here too, and a refusal is masked with all the run knows.
+  const sources: VarSources = { inventory, extraVars, onRender: (source, vars) => trackDerivedSecrets(masker, source, vars) };
   let playHosts: PlayHost[] | undefined;
   // As the run's TaskContext.play: only modules that plan across hosts (redis topology) read it.
   const playView = {
@@ -162,11 +164,11 @@ async function checkTasks(registry: ModuleRegistry, inventory: Inventory, extraV
     const deferred = (cause: unknown, hidden = false) => {
       if (cause instanceof UndefinedVariableError && (runtime.any || runtime.names.has(cause.variable) || cause.variable === task.loopVar || factReadIn(cause.variable))) return;
       if (hidden) throw new InputError(NO_LOG_MESSAGE, (cause instanceof InputError ? cause.position : undefined) ?? moduleKeyPosition(task));
-      throw cause;
+      throw maskError(cause, masker);
     };
     let invocation: Invocation;
     try {
-      invocation = resolveInvocation(graph, node, sources, module);
+      invocation = resolveInvocation(graph, node, sources, module, masker);
     } catch (error) {
       deferred(error);
       continue;

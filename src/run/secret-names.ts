@@ -21,9 +21,9 @@ const SECRET_PAIRS = new Set(['api key', 'private key', 'access key', 'auth key'
 /**
  * A last word that makes the name describe a secret rather than hold one: `ssh_key_file`,
  * `vault_password_file` and `token_url` name where it is, `password_length` how long, `ssh_key.pub`
- * is the public half.
+ * is the public half, `secret_name` names a (Kubernetes) secret.
  */
-const DESCRIBING_WORDS = new Set(['file', 'path', 'dir', 'filename', 'url', 'uri', 'length', 'len', 'count', 'size', 'ttl', 'pub', 'public']);
+const DESCRIBING_WORDS = new Set(['file', 'path', 'dir', 'filename', 'name', 'url', 'uri', 'length', 'len', 'count', 'size', 'ttl', 'pub', 'public']);
 
 /** The words of a name: split at `_`, `-`, `.`, spaces and camelCase humps, lowercased. */
 export function nameWords(name: string): string[] {

@@ -187,6 +187,12 @@ export function secretsFromVars(vars: Record<string, unknown>): string[] {
   return [...found];
 }
 
+/** The error with its message masked (in place: its type, position and cause stay), for errors raised before any event. */
+export function maskError<T>(error: T, masker: SecretMasker): T {
+  if (error instanceof Error) error.message = masker.mask(error.message);
+  return error;
+}
+
 /** A sink that masks every event before handing it on. */
 export function maskingSink(sink: RunEventSink, masker: SecretMasker): RunEventSink {
   return { emit: (event) => sink.emit(masker.maskEvent(event)) };

@@ -200,14 +200,22 @@ describe('no output shows a secret, every output shows the rest', () => {
     expect(tty.output).toContain('exit 3');
   });
 
-  it('an inventory line that does not parse is reported without its password (stderr and the json event)', async () => {
+  it('bad input is reported without its secrets: an inventory line that does not parse, a param refused before the run', async () => {
     const bad = path.join(dir, 'bad.ini');
     await writeFile(bad, `[web]\nlocalhost ansible_connection=local ansible_become_password='${BAD_LINE_PASSWORD}\n`);
-    const failed = await playgraph(['run', playbook, '-i', bad, '--output', 'json']);
-    expect(failed.code).toBe(4);
-    expectNoLeak(failed, 'bad inventory');
-    expect(failed.stderr).toMatch(/bad\.ini:2: Error parsing host definition .*ansible_become_password='\*{8}.*No closing quotation/);
-    expect(failed.stdout).toContain('"type":"input-error"');
+    const refused = path.join(dir, 'refused.yaml');
+    await writeFile(refused, `- hosts: all\n  vars: { db_pwd: ${NAMED.db_pwd} }\n  tasks:\n    - copy: { src: "{{ db_pwd | upper }}-{{ db_pwd }}", dest: /nonexistent/x }\n`);
+    const [badInventory, badParam] = await Promise.all([
+      playgraph(['run', playbook, '-i', bad, '--output', 'json']),
+      playgraph(['run', refused, '-i', inventory, '--vault-password-file', vaultPasswordFile, '--output', 'json']),
+    ]);
+    expect(badInventory.code).toBe(4);
+    expectNoLeak(badInventory, 'bad inventory');
+    expect(badInventory.stderr).toMatch(/bad\.ini:2: Error parsing host definition .*ansible_become_password='\*{8}.*No closing quotation/);
+    expect(badInventory.stdout).toContain('"type":"input-error"');
+    expect(badParam.code).toBe(4);
+    expect(leaks(badParam.stdout + badParam.stderr).concat(badParam.stderr.includes(NAMED.db_pwd.toUpperCase()) ? ['upper'] : [])).toEqual([]);
+    expect(badParam.stderr).toMatch(/refused\.yaml:4:\d+: copy src '\*{8}-\*{8}' not found on the controller/);
   });
 
   it('playgraph inventory --list masks secrets unless --show-secrets', async () => {

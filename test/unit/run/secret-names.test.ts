@@ -12,7 +12,7 @@ const secretNames = [
 const ordinaryNames = [
   'passenger_count', 'tokenizer', 'passwordless_sudo_enabled_flag_x', 'compass', 'bypass_cache', 'secretary',
   'ansible_ssh_private_key_file', 'ssh_key_path', 'vault_password_file', 'token_url', 'password_length', 'keys',
-  'ssh_public_key', 'ssh_key.pub', 'key', 'monkey', 'api', 'ansible_host', 'authors', 'credential_dir', 'pass_count',
+  'ssh_public_key', 'ssh_key.pub', 'secret_name', 'key', 'monkey', 'api', 'ansible_host', 'authors', 'credential_dir', 'pass_count',
 ];
 
 describe('isSecretName', () => {
