@@ -25,14 +25,20 @@ export interface VarSources {
   onRender?(source: unknown, vars: Vars): void;
 }
 
-/** What the run learnt of `host`, in precedence order, as another host's `hostvars[host]` shows it. */
+/**
+ * What the run learnt of `host`, in precedence order, as another host's `hostvars[host]` shows it.
+ * A value holding template text (a registered `cat` of a Jinja file) is left out: Ansible never
+ * templates a result again, and here hostvars is rendered whole, so one such value would make
+ * hostvars unusable for every host.
+ */
 function runVarsOf(run: VarSources, host: string): Vars {
   const facts = run.hostFactsFor?.(host);
-  return {
+  const learnt: Vars = {
     ...(facts && Object.keys(facts).length > 0 ? factVars(facts) : {}),
     ...run.includedVarsFor?.(host),
     ...run.registeredFor?.(host),
   };
+  return Object.fromEntries(Object.entries(learnt).filter(([, value]) => !holdsTemplate(value)));
 }
 
 /** A host's variables for one task, with templated values resolved, and those that could not be. */
@@ -58,6 +64,8 @@ function holdsTemplate(value: unknown): boolean {
  * remembered, so that a task using it fails with the real missing name, and one not using it runs.
  */
 export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], host: string, task?: TaskSpec): HostVars {
+  const facts = run.hostFactsFor?.(host);
+  const registered = run.registeredFor?.(host) ?? {};
   const vars: Vars = {
     ...magicVars(run.inventory, host, playHosts, (name) => runVarsOf(run, name)),
     ...mergeHostVars({
@@ -65,19 +73,22 @@ export function hostVarsFor(run: VarSources, play: Play, playHosts: string[], ho
       roleDefaults: { ...play.roleDefaults, ...task?.role?.defaults },
       // A host the inventory does not list (the implicit localhost, a delegate_to) has vars too.
       inventory: inventoryVarsFor(run.inventory, host),
-      facts: run.hostFactsFor?.(host),
+      facts,
       play: play.vars,
       roleVars: { ...play.roleVars, ...task?.role?.vars },
       task: task?.vars ?? {},
       included: run.includedVarsFor?.(host),
-      registered: run.registeredFor?.(host) ?? {},
+      registered,
       roleParams: task?.role?.params,
       extra: run.extraVars,
     }),
     ...(task?.role ? { role_name: task.role.name, role_path: task.role.path } : {}),
   };
   const unresolved = new Map<string, UndefinedVariableError>();
-  let pending = Object.keys(vars).filter((name) => holdsTemplate(vars[name]));
+  // A result or a fact is data, never a template again (Ansible marks them unsafe): a registered
+  // `cat` of a Jinja file keeps its braces. A higher level's value of the same name is rendered.
+  const learnt = (name: string) => (name === 'ansible_facts' && facts !== undefined) || (Object.hasOwn(registered, name) ? registered[name] : facts?.[name]) === vars[name];
+  let pending = Object.keys(vars).filter((name) => holdsTemplate(vars[name]) && !learnt(name));
   for (let pass = 0; pass < MAX_PASSES && pending.length > 0; pass++) {
     const next: string[] = [];
     for (const name of pending) {
