@@ -107,6 +107,10 @@ describe(`facts on lab host ${host.name}, against ansible -m setup`, () => {
     expect([...(facts['interfaces'] as string[])].sort()).toEqual([...(theirFact('interfaces') as string[])].sort());
   });
 
+  it('each interface: device, addresses, MAC, MTU, type, state as Ansible reads them', () => {
+    for (const name of theirFact('interfaces') as string[]) expect(facts[name], name).toEqual(theirFact(name));
+  });
+
   it('memfree_mb within what seconds move it', () => {
     // The lab hosts share the machine's kernel, and other test runs build and start processes on
     // it: between the two gatherings, seconds apart, free memory moves by tens to hundreds of MiB.
