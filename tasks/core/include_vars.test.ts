@@ -47,6 +47,13 @@ describe('include_vars planners', () => {
     expect(includeVarsResult(params({ dir: 'd' }), [], 'bad')).toMatchObject({ failed: true, message: 'bad', ansible_facts: {} });
   });
 
+  it('merges loaded dicts into the current ones with hash_behaviour: merge, lists replaced', () => {
+    const loaded = [{ file: '/a.yml', vars: { cfg: { a: { x: 2 }, l: [2] }, other: 1 } }];
+    const current = { cfg: { a: { x: 1, y: 1 }, b: 1, l: [1] }, other: { was: 'dict' } };
+    expect(includeVarsResult(params({ file: 'a.yml', hash_behaviour: 'merge' }), loaded, undefined, current).ansible_facts).toEqual({ cfg: { a: { x: 2, y: 1 }, b: 1, l: [2] }, other: 1 });
+    expect(includeVarsResult(params({ file: 'a.yml' }), loaded, undefined, current).ansible_facts).toEqual(loaded[0]!.vars);
+  });
+
   it('refuses file arguments mixed with dir arguments, and nothing to read', () => {
     expect(() => params({ file: 'a.yml', dir: 'd' })).toThrow(/mixing file only and dir only/);
     expect(() => params({ file: 'a.yml', files_matching: 'x' })).toThrow(/mixing file only and dir only/);

@@ -26,6 +26,7 @@ export const includeVarsParams = z
     ignore_files: z.union([z.string(), z.array(z.string())]).optional().describe('With dir: file names (regular expressions, matched at the end) to skip'),
     extensions: z.array(z.string()).default(['yaml', 'yml', 'json']).describe('With dir: the file extensions allowed'),
     ignore_unknown_extensions: z.boolean().default(false).describe('With dir: skip files with other extensions instead of failing'),
+    hash_behaviour: z.enum(['replace', 'merge']).optional().describe('merge: a dict loaded is merged recursively into the variable\'s current dict (lists replaced); replace: it replaces it'),
   })
   .superRefine((params, ctx) => {
     const given = (keys: readonly string[]) => keys.some((key) => (params as Record<string, unknown>)[key] !== undefined);
@@ -100,11 +101,31 @@ export function dirFiles(params: IncludeVarsParams, walk: WalkedDir[]): { files:
   return { files };
 }
 
-/** Pure planner: the result from the files read (in order, later ones overriding), as Ansible's. */
-export function includeVarsResult(params: IncludeVarsParams, loaded: { file: string; vars: Vars }[], error?: string): Record<string, unknown> {
+function isMapping(value: unknown): value is Vars {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Ansible's merge_hash (utils/vars.py) with list_merge=replace: `update` wins, dicts merge recursively. */
+export function mergeHash(base: Vars, update: Vars): Vars {
+  const merged: Vars = { ...base };
+  for (const [key, value] of Object.entries(update)) {
+    const old = merged[key];
+    merged[key] = isMapping(old) && isMapping(value) ? mergeHash(old, value) : value;
+  }
+  return merged;
+}
+
+/**
+ * Pure planner: the result from the files read (in order, later ones overriding), as Ansible's;
+ * with hash_behaviour: merge, each loaded dict merged into the variable's value in `current`.
+ */
+export function includeVarsResult(params: IncludeVarsParams, loaded: { file: string; vars: Vars }[], error?: string, current: Vars = {}): Record<string, unknown> {
   let vars: Vars = {};
   for (const entry of loaded) vars = { ...vars, ...entry.vars };
-  const facts = params.name === undefined ? vars : { [params.name]: vars };
+  let facts = params.name === undefined ? vars : { [params.name]: vars };
+  if (params.hash_behaviour === 'merge' && error === undefined) {
+    facts = Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, isMapping(current[key]) && isMapping(value) ? mergeHash(current[key], value) : value]));
+  }
   const result: Record<string, unknown> = { changed: false, ansible_facts: facts, ansible_included_var_files: loaded.map((entry) => entry.file) };
   return error === undefined ? result : { ...result, failed: true, message: error };
 }
@@ -161,6 +182,6 @@ export const taskModule = defineActionModule({
     const { files, error } = await filesToRead(params, { searchPath: ctx.searchPath, vars: ctx.host.vars });
     const loaded: { file: string; vars: Vars }[] = [];
     for (const file of files) loaded.push({ file, vars: await ctx.loadVarsFile(file) });
-    return includeVarsResult(params, loaded, error);
+    return includeVarsResult(params, loaded, error, ctx.host.vars);
   },
 });
