@@ -28,16 +28,33 @@ function readFile(file: string): string | undefined {
 const TEMPLATE_REFERENCE = /\{%-?\s*(?:include|import|extends|from)\s+["']([^"']+)["']/g;
 
 /**
- * The text of the template file a template task renders, and of the templates it includes
+ * The text of the template files a task renders (a template task's src, a template lookup), and of the templates they include
  * (found beside it or where the task's own is looked for); undefined when a name is itself a
  * template, so that it may read anything.
  */
-function templateText(task: TaskSpec, searchPath: string[]): string | undefined {
+/** `lookup('template', 'name')` / `query(...)` with a literal name, in any string of the task. */
+const TEMPLATE_LOOKUP = /\b(?:lookup|query|q)\(\s*["']template["']\s*,\s*["']([^"']+)["']/g;
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(strings);
+}
+
+/** The templates a task renders: a template task's src, and what its strings look up. */
+function renderedTemplates(task: TaskSpec): string[] | undefined {
+  const names = [...strings([task.params, task.when, task.loop, task.vars])].flatMap((text) => [...text.matchAll(TEMPLATE_LOOKUP)].map((match) => match[1]!));
+  if (task.module !== 'core.template') return names;
   const src = (task.params as Record<string, unknown> | null)?.['src'];
-  if (typeof src !== 'string') return undefined;
+  return typeof src === 'string' ? [src, ...names] : undefined;
+}
+
+function templateText(task: TaskSpec, searchPath: string[]): string | undefined {
+  const names = renderedTemplates(task);
+  if (names === undefined) return undefined;
   const texts: string[] = [];
   const seen = new Set<string>();
-  const pending: { name: string; from: string[] }[] = [{ name: src, from: searchPath }];
+  const pending: { name: string; from: string[] }[] = names.map((name) => ({ name, from: searchPath }));
   while (pending.length > 0) {
     const { name, from } = pending.pop()!;
     if (/\{\{|\{%/.test(name)) return undefined;

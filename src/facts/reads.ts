@@ -67,7 +67,7 @@ export interface FactReadSources {
   tasks: readonly TaskSpec[];
   /** The inventory vars of the play's hosts, by host name. */
   hostVars: ReadonlyMap<string, unknown>;
-  /** A template file a task renders, by the task: its text, or undefined when it cannot be found. */
+  /** The template files a task renders (src, template lookups), by the task: their text, or undefined when a name is a template. */
   templateText(task: TaskSpec): string | undefined;
 }
 
@@ -81,12 +81,10 @@ export function factsDecision(play: Play, sources: FactReadSources): FactsDecisi
     const label = `task "${task.name ?? task.id}" at ${where(task.position)}`;
     const fact = factReadInValue(taskValue(task));
     if (fact) return read(label, fact);
-    if (task.module === 'core.template') {
-      const text = sources.templateText(task);
-      // A template file that cannot be read now (its name is a template itself) may read facts.
-      const inFile = text === undefined ? 'ansible_facts' : factReadIn(text);
-      if (inFile) return read(`the template of ${label}`, inFile);
-    }
+    const text = sources.templateText(task);
+    // A template file that cannot be read now (its name is a template itself) may read facts.
+    const inFile = text === undefined ? 'ansible_facts' : factReadIn(text);
+    if (inFile) return read(`the template of ${label}`, inFile);
   }
   const playVars = factReadInValue([play.vars, play.roleDefaults, play.roleVars]);
   if (playVars) return read(`the vars of play "${play.name}" at ${where(play.position)}`, playVars);

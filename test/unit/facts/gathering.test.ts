@@ -68,6 +68,8 @@ describe('the facts decision', () => {
     expect(decide(included).reason).toMatch(/^gathering facts: ansible_nodename read by the template of task "task1"/);
     const plain = await playOf('- hosts: all\n  tasks:\n    - template: { src: page.j2, dest: /tmp/page }\n', { 'page.j2': "{% include 'footer.j2' %}\n", 'footer.j2': 'plain\n' });
     expect(decide(plain).gather).toBe(false);
+    const lookedUp = await playOf('- hosts: all\n  tasks:\n    - copy: { content: "{{ lookup(\'template\', \'footer.j2\') }}", dest: /tmp/f }\n', { 'footer.j2': '{{ ansible_nodename }}\n' });
+    expect(decide(lookedUp).reason).toMatch(/^gathering facts: ansible_nodename read by the template of task "task1"/);
     const dynamic = await playOf('- hosts: all\n  vars: { page: x.j2 }\n  tasks:\n    - template: { src: "{{ page }}", dest: /tmp/page }\n');
     expect(decide(dynamic).gather).toBe(true);
   });
