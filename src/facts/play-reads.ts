@@ -27,11 +27,6 @@ function readFile(file: string): string | undefined {
 /** `{% include/import/extends/from 'name' %}` with a literal name: the other templates a template reads. */
 const TEMPLATE_REFERENCE = /\{%-?\s*(?:include|import|extends|from)\s+["']([^"']+)["']/g;
 
-/**
- * The text of the template files a task renders (a template task's src, a template lookup), and of the templates they include
- * (found beside it or where the task's own is looked for); undefined when a name is itself a
- * template, so that it may read anything.
- */
 /** `lookup('template', 'name')` / `query(...)` with a literal name, in any string of the task. */
 const TEMPLATE_LOOKUP = /\b(?:lookup|query|q)\(\s*["']template["']\s*,\s*["']([^"']+)["']/g;
 
@@ -43,12 +38,17 @@ function strings(value: unknown): string[] {
 
 /** The templates a task renders: a template task's src, and what its strings look up. */
 function renderedTemplates(task: TaskSpec): string[] | undefined {
-  const names = [...strings([task.params, task.when, task.loop, task.vars])].flatMap((text) => [...text.matchAll(TEMPLATE_LOOKUP)].map((match) => match[1]!));
+  const names = strings([task.params, task.when, task.loop, task.vars]).flatMap((text) => [...text.matchAll(TEMPLATE_LOOKUP)].map((match) => match[1]!));
   if (task.module !== 'core.template') return names;
   const src = (task.params as Record<string, unknown> | null)?.['src'];
   return typeof src === 'string' ? [src, ...names] : undefined;
 }
 
+/**
+ * The text of the template files a task renders (a template task's src, a template lookup) and
+ * of the templates they include (found beside them or where the task's own are looked for);
+ * undefined when a name is itself a template, so that it may read anything.
+ */
 function templateText(task: TaskSpec, searchPath: string[]): string | undefined {
   const names = renderedTemplates(task);
   if (names === undefined) return undefined;
