@@ -9,6 +9,7 @@ import { resolveInvocation } from '../../src/run/invocation.ts';
 import { prepareRun } from '../../src/run/prepare.ts';
 import { renderNodeConfig, type SettingValue } from './config-render.ts';
 import { taskModule as config, type ConfigParams } from './config.ts';
+import { taskModule as failback, type FailbackParams } from './failback.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const scratch = mkdtempSync(join(tmpdir(), 'playgraph-cluster-playbook-'));
@@ -69,5 +70,29 @@ describe('cluster.yaml: where values come from', () => {
   it("resolves paths against the playbook's directory (a relative redis_source_tarball)", async () => {
     // redis.build pushes a relative tarball from ctx.baseDir, which is the play's baseDir.
     expect((await configParamsFor('inventory/local.yaml', 'localhost')).baseDir).toBe(join(REPO, 'playbooks'));
+  });
+});
+
+describe('cluster.yaml: failback', () => {
+  async function failbackFor(extraVars: string[] = []) {
+    const prepared = await prepareRun({ playbookFile: 'playbooks/cluster.yaml', inventorySources: ['inventory/three-servers.yaml'], extraVarArgs: extraVars, cwd: REPO });
+    const graph = prepared.graphs[0]!;
+    const nodes = [...graph.nodes.values()].filter((n) => n.task.id === 'failback');
+    const invocation = resolveInvocation(graph, nodes[0]!, { inventory: prepared.inventory, extraVars: prepared.extraVars }, failback);
+    if (invocation.kind !== 'run') throw new Error(`failback is skipped: ${invocation.condition}`);
+    const into = graph.edges.filter(([, to]) => to === nodes[0]!.id).map(([from]) => graph.nodes.get(from)?.task.id);
+    return { nodes, into, params: invocation.items[0]!.params as FailbackParams };
+  }
+
+  it('runs once, after wait (the cluster healthy and the returning node told its role), and is on by default', async () => {
+    const { nodes, into, params } = await failbackFor();
+    expect(nodes).toHaveLength(1);
+    expect(into).toEqual(['wait']);
+    expect(params).toMatchObject({ failback: true, connect: 'forward' });
+  });
+
+  it('is off with redis_failback: false, also as -e text', async () => {
+    expect((await failbackFor(['redis_failback=false'])).params.failback).toBe(false);
+    expect((await failbackFor([JSON.stringify({ redis_failback: false })])).params.failback).toBe(false);
   });
 });

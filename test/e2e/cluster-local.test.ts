@@ -101,6 +101,7 @@ describe('playbooks/cluster.yaml on inventory/local.yaml', () => {
       'replicate@localhost': 'changed',
       'addslots@localhost': 'changed',
       'wait@localhost': 'ok',
+      'failback@localhost': 'ok',
     });
     expect(await topologyNow()).toEqual(HEALTHY);
     const values = Array.from({ length: 200 }, (_, i) => `value-${i}`);
@@ -136,7 +137,7 @@ describe('playbooks/cluster.yaml on inventory/local.yaml', () => {
   it('--tags cluster on the formed cluster changes nothing', async () => {
     const tagged = await cluster('--tags', 'cluster', '--output', 'json');
     expect(...ok(tagged)).toBe(0);
-    expect(statuses(tagged)).toEqual({ 'meet@localhost': 'ok', 'replicate@localhost': 'ok', 'addslots@localhost': 'ok', 'wait@localhost': 'ok' });
+    expect(statuses(tagged)).toEqual({ 'meet@localhost': 'ok', 'replicate@localhost': 'ok', 'addslots@localhost': 'ok', 'wait@localhost': 'ok', 'failback@localhost': 'ok' });
     // start and the handler were not selected: taken as satisfied, and the plan says so.
     expect(nodeEnds(tagged).find((e) => e.node.taskId === 'meet')?.assumedNeeds).toEqual(expect.arrayContaining(['start']));
     expect(await topologyNow()).toEqual(HEALTHY);
@@ -182,6 +183,7 @@ describe('playbooks/cluster.yaml on inventory/local.yaml', () => {
       'replicate@localhost': 'failed',
       'addslots@localhost': 'changed',
       'wait@localhost': 'blocked',
+      'failback@localhost': 'blocked',
       // cluster.yaml's own rollback task: the modules' own rollbacks left it nothing to do.
       'reset@localhost': 'ok',
     });

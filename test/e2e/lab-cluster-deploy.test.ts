@@ -118,7 +118,7 @@ describe('the guide\'s three servers on the lab', () => {
       expect(totals.changed ?? 0, `${label}: ${JSON.stringify(statuses(rerun))}`).toBe(0);
       expect(totals.ok ?? 0, label).toBeGreaterThan(0);
       if (extra[0] === '--limit') expect(new Set(nodeEnds(rerun).map((e) => e.node.host)), label).toEqual(new Set(['server2']));
-      if (extra[1] === 'cluster') expect(new Set(nodeEnds(rerun).map((e) => e.node.taskId)), label).toEqual(new Set(['meet', 'replicate', 'addslots', 'wait']));
+      if (extra[1] === 'cluster') expect(new Set(nodeEnds(rerun).map((e) => e.node.taskId)), label).toEqual(new Set(['meet', 'replicate', 'addslots', 'wait', 'failback']));
     }
   });
 

@@ -145,7 +145,7 @@ describe('a host without a compiler, lost while compiling, then back', () => {
       expect(report[`config@${host}`], host).toBe('changed');
       expect(report[`start@${host}`], host).toBe('changed');
     }
-    for (const task of ['meet', 'replicate', 'addslots', 'wait']) expect(report[`${task}@server1`] ?? Object.entries(report).find(([k]) => k.startsWith(`${task}@`))?.[1], task).toBe('blocked');
+    for (const task of ['meet', 'replicate', 'addslots', 'wait', 'failback']) expect(report[`${task}@server1`] ?? Object.entries(report).find(([k]) => k.startsWith(`${task}@`))?.[1], task).toBe('blocked');
     // The guide's fallback, in its order, before the link went: make's first failure is the
     // missing compiler (`cc: not found`, Error 127), then the package manager, distclean, make.
     expectInOrder(buildLogs(lost, 'server2'), [
