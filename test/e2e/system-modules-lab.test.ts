@@ -110,12 +110,14 @@ beforeAll(async () => {
     '-e', `tgz=${path.join(controllerDir, 'app.tgz')}`,
     '-e', `zip=${path.join(controllerDir, 'app.zip')}`,
   ];
+  // The work directories, the init script and an archive on both twins, once for every test.
+  succeeded(await pg('setup.yml', [ansibleHost, ourHost]));
 });
 
 afterAll(async () => {
   await stopStrayRuns();
   for (const host of [ansibleHost, ourHost]) {
-    // Only if a test failed before stop.yml ran: the daemon, its links and the group go.
+    // The daemon the second test leaves running, and whatever a failed test left: links, group, files.
     await inHost(host, 'if [ -f /tmp/pgsysmod-demo.pid ]; then kill "$(cat /tmp/pgsysmod-demo.pid)" 2>/dev/null; fi; rm -f /tmp/pgsysmod-demo.* /etc/init.d/pgsysmod-demo /etc/rc?.d/[SK]??pgsysmod-demo; groupdel pgsysmod 2>/dev/null; true');
     await rm(onHost(host), { recursive: true, force: true });
   }
@@ -125,7 +127,6 @@ afterAll(async () => {
 
 describe('system modules on a lab host', () => {
   it('plan with --check and change nothing, make every change, rerun with 0 changed; register what Ansible registers', async () => {
-    succeeded(await pg('setup.yml', [ansibleHost, ourHost]));
     const dry = succeeded(await pg('site.yml', ourHost, '--check', '-e', 'dump=false'));
     const { ping, results: dump, ...planned } = byTask(dry);
     expect([ping, dump]).toEqual(['ok', 'skipped']);
@@ -171,7 +172,6 @@ describe('system modules on a lab host', () => {
   });
 
   it('raw, script, pause and service restarted/reloaded: planned in --check, done in a run, registered as Ansible does', async () => {
-    succeeded(await pg('setup.yml', [ansibleHost, ourHost]));
     await inHost(ourHost, 'rm -f /tmp/pgsysmod-demo.log');
     const dry = succeeded(await pg('always.yml', ourHost, '--check', '-e', 'dump=false'));
     expect(byTask(dry)).toMatchObject({ raw: 'changed', 'script-every-time': 'changed', pause: 'ok', results: 'skipped' });
@@ -195,8 +195,6 @@ describe('system modules on a lab host', () => {
     expect(pick(ours.pause!, ['changed', 'rc', 'echo', 'user_input', 'stderr'])).toEqual(pick(theirs.pause!, ['changed', 'rc', 'echo', 'user_input', 'stderr']));
     expect(ours.pause!.stdout).toMatch(/^Paused for 1\.\d+ seconds$/);
     for (const name of ['restarted', 'reloaded']) expect(pick(ours[name]!, ['name', 'state', 'changed'])).toEqual(pick(theirs[name]!, ['name', 'state', 'changed']));
-
-    succeeded(await pg('stop.yml', [ansibleHost, ourHost]));
   });
 
   it('apt installs from the lab repository under Ansible\'s name: --check installs nothing, a rerun changes nothing', async () => {
