@@ -8,7 +8,7 @@ export const NO_LOG_MESSAGE = "the output has been hidden due to the fact that '
 
 /**
  * The event with the task's output hidden: messages (plans, results, errors, module logs) become
- * NO_LOG_MESSAGE and file changes are dropped, so no --diff shows them. What the run itself says
+ * NO_LOG_MESSAGE, a shown result and file changes are dropped, so neither output nor --diff shows them. What the run itself says
  * about the node (blocked by which node) stays.
  */
 export function censorEvent(event: RunEvent): RunEvent {
@@ -16,7 +16,8 @@ export function censorEvent(event: RunEvent): RunEvent {
     case 'node-log':
       return { ...event, message: NO_LOG_MESSAGE };
     case 'node-end': {
-      const { files: _files, ...rest } = event;
+      // A shown result (debug's) is not shown at all, as Ansible's censored result loses its verbosity.
+      const { files: _files, result: _result, ...rest } = event;
       return event.message === undefined || event.status === 'blocked' ? rest : { ...rest, message: NO_LOG_MESSAGE };
     }
     case 'rollback-node':

@@ -68,6 +68,10 @@ describe('censorEvent (no_log)', () => {
     expect(censorEvent({ type: 'rollback-node', node, status: 'failed', message: 'pw' })).toMatchObject({ message: NO_LOG_MESSAGE });
   });
 
+  it('drops a shown result (debug), as Ansible shows a censored one as a bare ok', () => {
+    expect(censorEvent({ type: 'node-end', node, status: 'ok', result: { msg: 'pw' }, durationMs: 1 })).toEqual({ type: 'node-end', node, status: 'ok', durationMs: 1 });
+  });
+
   it('keeps what the run says of the node itself', () => {
     const blocked: RunEvent = { type: 'node-end', node, status: 'blocked', message: 'build@a', durationMs: 0 };
     expect(censorEvent(blocked)).toEqual(blocked);
