@@ -13,8 +13,8 @@ import { ansiblePlaybook } from '../../e2e/helpers/ansible.ts';
 import { createTestTaskContext } from '../../helpers/task-context.ts';
 
 // lineinfile, blockinfile and replace against Ansible's own modules: every case of the corpus
-// runs once through ansible-playbook (one run, one task per case, each on its own file, results
-// registered and dumped as JSON), then, on the same files seeded again, through our module (its
+// runs once through ansible-playbook (one run, each case on its own file, results registered and
+// dumped as JSON), then, on the same files seeded again, through our module (its
 // planner and its file handling, on a local connection), and the resulting file (content and
 // mode), changed, msg (and failed, found) must be the same.
 
@@ -82,16 +82,23 @@ beforeAll(async () => {
   cases = parse(await readFile(corpus, 'utf8')) as Case[];
   dir = await mkdtemp(path.join(tmpdir(), 'pg-file-edit-oracle-'));
   await seed();
-  // JSON is YAML: the params go to Ansible exactly as the corpus has them.
-  const tasks = cases.map((testCase, index) => ({
-    name: `case ${index}`,
-    [`ansible.builtin.${testCase.module}`]: { ...testCase.params, path: fileOf(index) },
-    register: `case_${index}`,
+  // One task per module and mode, looping over its cases (a loop runs in one worker: faster than
+  // a task each). JSON is YAML: the params go to Ansible exactly as the corpus has them.
+  const groups = new Map<string, number[]>();
+  for (const [index, testCase] of cases.entries()) {
+    const key = `${testCase.module}:${testCase.check ?? false}`;
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  }
+  const tasks: Record<string, unknown>[] = [...groups.values()].map((indices, group) => ({
+    name: `group ${group}`,
+    [`ansible.builtin.${cases[indices[0]!]!.module}`]: '{{ item }}',
+    loop: indices.map((index) => ({ ...cases[index]!.params, path: fileOf(index) })),
+    register: `group_${group}`,
     ignore_errors: true,
-    check_mode: testCase.check ?? false,
+    check_mode: cases[indices[0]!]!.check ?? false,
   }));
-  const dump = `{{ {${cases.map((_, index) => `'${index}': case_${index}`).join(', ')}} | to_json }}`;
-  tasks.push({ name: 'results', 'ansible.builtin.copy': { content: dump, dest: path.join(dir, 'results.json') } } as never);
+  const dump = `{{ [${[...groups.keys()].map((_, group) => `group_${group}.results`).join(', ')}] | to_json }}`;
+  tasks.push({ name: 'results', 'ansible.builtin.copy': { content: dump, dest: path.join(dir, 'results.json') } });
   const playbook = [{ hosts: 'localhost', gather_facts: false, tasks }];
   await writeFile(path.join(dir, 'play.yml'), JSON.stringify(playbook));
   // Pipelining: each module runs from stdin, without the temp files of a normal task (faster).
@@ -101,16 +108,18 @@ beforeAll(async () => {
   );
   const run = await ansiblePlaybook(['-i', path.join(dir, 'inventory.yml'), path.join(dir, 'play.yml')]);
   if (run.code !== 0) throw new Error(`ansible-playbook failed (${run.code}):\n${run.stdout}`);
-  const results = JSON.parse(await readFile(path.join(dir, 'results.json'), 'utf8')) as Record<string, Record<string, unknown>>;
-  for (const [index, testCase] of cases.entries()) {
-    const result = results[String(index)];
-    theirs.set(index, {
-      ...(await fileState(index)),
-      changed: Boolean(result['changed']),
-      msg: String(result['msg'] ?? ''),
-      failed: Boolean(result['failed']),
-      ...(testCase.module === 'lineinfile' && typeof result['found'] === 'number' ? { found: result['found'] } : {}),
-    });
+  const results = JSON.parse(await readFile(path.join(dir, 'results.json'), 'utf8')) as Record<string, unknown>[][];
+  for (const [group, indices] of [...groups.values()].entries()) {
+    for (const [item, index] of indices.entries()) {
+      const result = results[group]![item]!;
+      theirs.set(index, {
+        ...(await fileState(index)),
+        changed: Boolean(result['changed']),
+        msg: String(result['msg'] ?? ''),
+        failed: Boolean(result['failed']),
+        ...(cases[index]!.module === 'lineinfile' && typeof result['found'] === 'number' ? { found: result['found'] } : {}),
+      });
+    }
   }
 }, 300_000);
 
