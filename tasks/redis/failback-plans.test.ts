@@ -42,6 +42,9 @@ describe('planFailback', () => {
     const plan = planFailback(topology, facts, on);
     expect(plan.failback).toEqual([{ ...STEP, back: false }]);
     expect(describeFailback(plan)).toBe('fail back local:7300: master again, local:7402 its replica (once local:7300 is back)');
+    // A host given by name announces no IP: the silent node is found by its port instead.
+    const named = guideTopology('redis-a.example');
+    expect(planFailback(named, facts, on).failback).toEqual([{ ...STEP, back: false }]);
   });
 
   it('says the planned master is still syncing when its link is down', () => {

@@ -5,6 +5,7 @@
 // pauses its clients until the replica has every write, so nothing is lost) swaps them back.
 // The decision is pure (cluster state in, plan out, tested from data in failback-plans.test.ts);
 // the commands and waits are in lib/failback-steps.ts.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { TaskError } from '../../src/errors.ts';
 import { defineModule, type ApplyResult } from '../../src/modules/module.ts';
@@ -66,7 +67,7 @@ export function planFailback(topology: Topology, facts: Facts, options: { failba
       const me = m.view.myself;
       if (isReplica(me) && me.masterId === r.id) step = { ref: master.ref, replacementRef: replica.ref, back: true, ...(m.masterLinkUp === false ? { syncing: true } : {}) };
     } else {
-      const seen = entryFor(r, master);
+      const seen = entryFor(r, master, facts);
       if (seen && (seen.flags.some((f) => f.startsWith('fail')) || seen.masterId === r.id) && seen.slots.length === 0) {
         step = { ref: master.ref, replacementRef: replica.ref, back: false };
       }
@@ -78,9 +79,16 @@ export function planFailback(topology: Topology, facts: Facts, options: { failba
   return plan;
 }
 
-/** The line `facts`' node has for a planned node, by the address and port it announces. */
-function entryFor(facts: NodeFacts, node: TopologyNode): ClusterNodeEntry | undefined {
-  return facts.view.nodes.find((n) => n.port === node.port && (n.ip === node.address || n.hostname === node.address));
+/**
+ * The line `seer` has for a planned node that did not answer: by the IP it announces (config sets
+ * cluster-announce-ip to an IP address), else, for a host given by name, by its port among the
+ * nodes that did not answer either.
+ */
+function entryFor(seer: NodeFacts, node: TopologyNode, facts: Facts): ClusterNodeEntry | undefined {
+  if (isIP(node.address)) return seer.view.nodes.find((n) => n.port === node.port && n.ip === node.address);
+  const answered = new Set([...facts.values()].map((f) => f.id));
+  const candidates = seer.view.nodes.filter((n) => n.port === node.port && !answered.has(n.id));
+  return candidates.length === 1 ? candidates[0] : undefined;
 }
 
 export function describeFailback(plan: FailbackPlan): string {

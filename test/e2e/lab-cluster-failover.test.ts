@@ -1,13 +1,16 @@
 // Losing server1: with keys acknowledged by WAIT 1, every redis-server of server1 is killed; the
 // cluster heals itself (server1's master slots move to its replica on server2), no acknowledged
 // key is lost, and once server1 is back a rerun of the playbook restarts its nodes, which rejoin
-// as replicas. Not about the build: the hosts get the cached binaries, so the playbook skips it.
+// as replicas, and fails 7300 back to master (--check says so beforehand; with redis_failback:
+// false it keeps the roles); a second rerun changes nothing. Not about the build: the hosts get the cached binaries, so the playbook skips it.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cleanUpEach } from '../lab/lab-errors.ts';
-import { recapTotals, statuses } from './helpers/playgraph.ts';
+import { nodeEnds, recapTotals, statuses, type PlaygraphRun } from './helpers/playgraph.ts';
 import { createLabCluster, layoutNodes, type LabCluster } from './helpers/lab-inventory.ts';
 import { hostPidsOf, killOnHost, seedRedisBinaries, wipeRedis } from './helpers/lab-hosts.ts';
-import { clusterClient, clusterNodes, clusterState, pollUntil, unreadableKeys, waitForReplicas, withNode, writeKeys, type NodeAddress } from './helpers/lab-redis.ts';
+import {
+  clusterClient, clusterNodes, clusterState, pollUntil, unreadableKeys, waitForReplicas, withNode, writeKeys, type ClusterNodeLine, type NodeAddress,
+} from './helpers/lab-redis.ts';
 
 const lab = inject('lab');
 const BASE_DIR = '/opt/redis-cluster';
@@ -44,7 +47,7 @@ beforeAll(async () => {
 afterAll(() => cleanUpEach('cluster test cleanup', [...lab.hosts.map((host) => () => wipeRedis(host, BASE_DIR)), () => cluster?.remove()]));
 
 describe('the cluster survives losing server1', () => {
-  it('heals, keeps every acknowledged key, and takes server1 back as replicas on a rerun', async () => {
+  it('heals, keeps every acknowledged key, and a rerun takes server1 back and fails it back to master', async () => {
     const nodes = layoutNodes(cluster);
     const server1 = lab.hosts.find((h) => h.name === 'server1')!;
     const survivors = nodes.filter((n) => n.host !== 'server1');
@@ -88,35 +91,59 @@ describe('the cluster survives losing server1', () => {
       reader.disconnect();
     }
 
-    // server1 is back (its sshd never left); the playbook starts its nodes again.
+    // Before the rerun, --check already tells from the survivors what it will do: with failback
+    // off it keeps the roles the failover left (and says so), else it plans the failback.
+    const failbackEnd = (run: PlaygraphRun) => nodeEnds(run).find((e) => e.node.taskId === 'failback');
+    const kept = await cluster.run(['--check', '-e', 'redis_failback=false']);
+    expect(kept.code, kept.stdout.slice(-3000)).toBe(0);
+    expect(failbackEnd(kept), JSON.stringify(statuses(kept))).toMatchObject({
+      status: 'ok',
+      message: 'failback off (redis_failback: false), current roles kept: server2:7400 is the master, server1:7300 its replica',
+    });
+    const check = await cluster.run(['--check']);
+    expect(check.code, check.stdout.slice(-3000)).toBe(0);
+    expect(failbackEnd(check)).toMatchObject({ status: 'changed', planned: true, message: 'fail back server1:7300: master again, server2:7400 its replica (once server1:7300 is back)' });
+    expect(statuses(check)['start@server1']).toBe('changed');
+
+    // server1 is back (its sshd never left); the playbook starts its nodes again, they rejoin as
+    // replicas, and 7300, caught up with server2:7400, is failed back to master.
     const rerun = await cluster.run();
     expect(rerun.code, rerun.stdout.slice(-3000)).toBe(0);
     const report = statuses(rerun);
     expect(report['start@server1'], JSON.stringify(report)).toBe('changed');
     expect(report['start@server2']).toBe('ok');
     expect(report['start@server3']).toBe('ok');
-    expect(recapTotals(rerun).changed, JSON.stringify(report)).toBe(1);
+    expect(failbackEnd(rerun)).toMatchObject({ status: 'changed' });
+    expect(recapTotals(rerun).changed, JSON.stringify(report)).toBe(2);
     expect((await hostPidsOf(server1, 'redis-server')).length).toBe(2);
 
-    const rejoined = await pollUntil(async () => {
-      const after = await clusterNodes(survivors[0]!, cluster.password);
-      const back = after.filter((line) => line.address === cluster.addresses.get('server1'));
-      return back.length === 2 && back.every((line) => line.flags.includes('slave') && !line.flags.some((f) => f.startsWith('fail')));
-    }, healBoundMs);
-    expect(rejoined, "server1's 7300 and 7402 back as replicas").toBe(true);
-    // Each follows the right master: 7300 the replica that took over its slots, 7402 server3's 7302 as planned.
-    const rejoinedTable = await clusterNodes(survivors[0]!, cluster.password);
-    const masterOf = (host: string, port: number): string => {
-      const line = rejoinedTable.find((l) => l.address === cluster.addresses.get(host) && l.port === port);
-      const master = rejoinedTable.find((l) => l.id === line?.masterId);
-      return master ? `${master.address}:${master.port}` : `none (${host}:${port} is ${line?.flags.join(',') ?? 'missing'})`;
-    };
-    expect(masterOf('server1', 7300), 'the master 7300 follows').toBe(`${firstRange!.address}:${firstRange!.port}`);
-    expect(masterOf('server1', 7402), 'the master 7402 follows').toBe(`${cluster.addresses.get('server3')}:7302`);
+    // As the layout plans it, in every node's own view: each planned master is master, each
+    // replica follows its planned master, so no server holds two masters.
+    const planned = new Map(nodes.map((n) => [`${n.address}:${n.port}`, n]));
+    for (const node of nodes) {
+      const view = await clusterNodes(node, cluster.password);
+      const at = (line: ClusterNodeLine) => `${line.address}:${line.port}`;
+      const masters = view.filter((l) => l.flags.includes('master') && l.slots.length > 0 && !l.flags.some((f) => f.startsWith('fail')));
+      expect(masters.map(at).sort(), `masters as ${node.host}:${node.port} sees them`).toEqual(nodes.filter((n) => n.role === 'master').map((n) => `${n.address}:${n.port}`).sort());
+      for (const line of view.filter((l) => l.flags.includes('slave'))) {
+        const replica = planned.get(at(line))!;
+        const [host, port] = replica.replicaOf!.split(':');
+        const master = view.find((l) => l.id === line.masterId);
+        expect(master && at(master), `the master ${at(line)} follows, as ${node.host}:${node.port} sees it`).toBe(`${cluster.addresses.get(host!)}:${port}`);
+      }
+      expect(new Set(masters.map((l) => l.address)).size, 'servers holding a master').toBe(3);
+    }
     for (const node of nodes) expect(await clusterState(node, cluster.password), `${node.host}:${node.port}`).toBe('ok');
+    const afterFailback = clusterClient(nodes, cluster.password);
+    try {
+      expect(await unreadableKeys(afterFailback, 'failover', KEYS)).toEqual([]);
+    } finally {
+      afterFailback.disconnect();
+    }
 
     const settled = await cluster.run();
     expect(settled.code).toBe(0);
     expect(recapTotals(settled).changed ?? 0, JSON.stringify(statuses(settled))).toBe(0);
+    expect(failbackEnd(settled)).toMatchObject({ status: 'ok', message: 'every planned master is master' });
   });
 });

@@ -71,12 +71,12 @@ cluster_known_nodes:1
 cluster_size:0
 `;
 
-export function guideTopology(): Topology {
+export function guideTopology(address = '127.0.0.1'): Topology {
   return resolveTopology(
     [
       {
         name: 'local',
-        address: '127.0.0.1',
+        address,
         masters: [7300, 7301, 7302],
         replicas: [
           { port: 7400, replica_of: 'local:7301' },
