@@ -4,9 +4,11 @@
 // globally neither is in a node_modules above that directory: both resolve from playgraph's own
 // package instead, and `playgraph/src/*.ts` maps to the compiled file the engine itself runs, so
 // the user's module and the engine share one copy of defineModule and the error classes.
-import { existsSync } from 'node:fs';
+// And a `.ts` module in a directory with no package.json is ESM, as the README's example is:
+// Node would take it for CommonJS there, and tsx would then fail to require() its imports.
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface HookData {
   packageDir: string;
@@ -43,11 +45,30 @@ export async function resolve(specifier: string, context: ResolveContext, nextRe
     if (existsSync(compiled)) return { url: pathToFileURL(compiled).href, format: 'module', shortCircuit: true };
   }
   try {
-    return await nextResolve(specifier, context);
+    const resolved = await nextResolve(specifier, context);
+    return resolved.format === 'commonjs' && /\.tsx?$/.test(resolved.url) && !declaresCommonJs(resolved.url)
+      ? { ...resolved, format: 'module' }
+      : resolved;
   } catch (error) {
     if (!isBare(specifier) || (error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
     // Not found from the user's directory: try from playgraph's package (its dependencies).
     const parentURL = pathToFileURL(path.join(packageDir, 'package.json')).href;
     return nextResolve(specifier, { ...context, parentURL });
+  }
+}
+
+/** Whether the nearest package.json above the file says `"type": "commonjs"` in so many words. */
+function declaresCommonJs(url: string): boolean {
+  if (!url.startsWith('file:')) return false;
+  for (let dir = path.dirname(fileURLToPath(url)); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'commonjs';
+      } catch {
+        return false;
+      }
+    }
+    if (path.dirname(dir) === dir) return false;
   }
 }
