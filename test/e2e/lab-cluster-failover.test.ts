@@ -2,7 +2,8 @@
 // cluster heals itself (server1's master slots move to its replica on server2), no acknowledged
 // key is lost, and once server1 is back a rerun of the playbook restarts its nodes, which rejoin
 // as replicas, and fails 7300 back to master (--check says so beforehand; with redis_failback:
-// false it keeps the roles); a second rerun changes nothing. Not about the build: the hosts get the cached binaries, so the playbook skips it.
+// false it keeps the roles); a second rerun changes nothing, and losing server2 next heals too.
+// Not about the build: the hosts get the cached binaries, so the playbook skips it.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cleanUpEach } from '../lab/lab-errors.ts';
 import { nodeEnds, recapTotals, statuses, type PlaygraphRun } from './helpers/playgraph.ts';
@@ -47,7 +48,7 @@ beforeAll(async () => {
 afterAll(() => cleanUpEach('cluster test cleanup', [...lab.hosts.map((host) => () => wipeRedis(host, BASE_DIR)), () => cluster?.remove()]));
 
 describe('the cluster survives losing server1', () => {
-  it('heals, keeps every acknowledged key, and a rerun takes server1 back and fails it back to master', async () => {
+  it('heals, keeps every acknowledged key, a rerun takes server1 back and fails it back to master, and losing server2 next heals too', async () => {
     const nodes = layoutNodes(cluster);
     const server1 = lab.hosts.find((h) => h.name === 'server1')!;
     const survivors = nodes.filter((n) => n.host !== 'server1');
@@ -145,5 +146,25 @@ describe('the cluster survives losing server1', () => {
     expect(settled.code).toBe(0);
     expect(recapTotals(settled).changed ?? 0, JSON.stringify(statuses(settled))).toBe(0);
     expect(failbackEnd(settled)).toMatchObject({ status: 'ok', message: 'every planned master is master' });
+
+    // What the failback is for: server2 holds one master again, so losing it next costs one
+    // shard's master, which its replica on server3 replaces; without the failback it would take
+    // two masters at once and the cluster down.
+    const server2 = lab.hosts.find((h) => h.name === 'server2')!;
+    expect(await killOnHost(server2, 'redis-server')).toBe(2);
+    const rest = nodes.filter((n) => n.host !== 'server2');
+    const healedAgain = await pollUntil(async () => {
+      const seen = await clusterNodes(rest[0]!, cluster.password);
+      const lost = seen.filter((line) => line.address === cluster.addresses.get('server2'));
+      if (lost.length !== 2 || !lost.every((line) => line.flags.includes('fail'))) return false;
+      return (await Promise.all(rest.map((n) => clusterState(n, cluster.password)))).every((s) => s === 'ok');
+    }, healBoundMs);
+    expect(healedAgain, "server2's nodes marked failed and cluster_state:ok on the four others").toBe(true);
+    const lastReader = clusterClient(rest, cluster.password);
+    try {
+      expect(await unreadableKeys(lastReader, 'failover', KEYS)).toEqual([]);
+    } finally {
+      lastReader.disconnect();
+    }
   });
 });
