@@ -6,6 +6,11 @@
 // instead (the e2e tests set it, so they test the tree as it is, built or not), and so does a
 // checkout that has not been built yet.
 import { existsSync } from 'node:fs';
+import nodeModule from 'node:module';
+
+// Most of a start is compiling ~260 modules (bench/results/startup.md); Node 22.1+ can keep V8's
+// code for them between runs (in the OS temp dir). Node 20 has no such cache: there it is absent.
+nodeModule.enableCompileCache?.();
 
 const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
 let entry = compiled;
