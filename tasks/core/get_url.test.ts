@@ -85,3 +85,12 @@ describe('the host downloader', () => {
     expect(getUrlParams.safeParse({ url: 'http://h/a', dest: 'relative' }).success).toBe(false);
   });
 });
+
+describe('get_url bad input', () => {
+  it('refuses a malformed checksum before the run', () => {
+    const parsed = getUrlParams.safeParse({ url: 'http://h/a', dest: '/opt/a', checksum: 'sha256' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe('The checksum parameter has to be in format <algorithm>:<checksum>');
+    expect(getUrlParams.safeParse({ url: 'http://h/a', dest: '/opt/a', checksum: 'sha256:abc' }).success).toBe(true);
+  });
+});

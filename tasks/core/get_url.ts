@@ -12,11 +12,20 @@ import { curlConfig, decideDownload, destFacts, downloadFacts, parseChecksum, py
 // sha1 differs. An existing dest is kept without any request when the checksum matches and
 // force is false; otherwise it is asked for with If-Modified-Since, downloaded and compared.
 
+/** A malformed checksum is bad input, refused before any host is contacted. */
+function checksumIssue(checksum: string, ctx: z.RefinementCtx): void {
+  try {
+    parseChecksum(checksum);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+}
+
 export const getUrlParams = z
   .strictObject({
     url: z.string().regex(/^(https?|ftp|file):\/\//i, 'expected an http, https, ftp or file URL').describe('URL to download: http, https, ftp (curl) or file'),
     dest: z.string().regex(/^\//, 'dest must be an absolute path').describe('Absolute path to write; a directory receives the URL\'s file name'),
-    checksum: z.string().default('').describe('"<algorithm>:<hex digest>" (md5, sha1, sha224, sha256, sha384, sha512): verified after download; with force false a matching dest is not downloaded'),
+    checksum: z.string().default('').superRefine(checksumIssue).describe('"<algorithm>:<hex digest>" (md5, sha1, sha224, sha256, sha384, sha512): verified after download; with force false a matching dest is not downloaded'),
     force: z.boolean().default(false).describe('Download every time, replacing dest when the content changed; false keeps a dest whose checksum matches'),
     headers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}).describe('HTTP request headers, a mapping'),
     timeout: z.number().int().min(1).default(10).describe('Seconds to wait for the connection and between data'),
